@@ -1,0 +1,259 @@
+/**
+ * The embedded adapter on a real MongoDB-wire database (FerretDB in CI):
+ * jobs, user tasks, FEEL, timers, errors, messages, versions and durability.
+ * Time moves only through the controllable clock.
+ */
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ControlledClock, installClock } from '../../engine/clock.js';
+import { EmbeddedEngine } from '../../engine/embedded/index.js';
+import { JobResult, type Job } from '../../engine/port.js';
+import { useTestDatabase } from '../helpers/db.js';
+
+const db = useTestDatabase('engine');
+const clock = new ControlledClock('frozen', new Date('2026-11-23T10:00:00+08:00'));
+installClock(clock);
+
+const fixture = (name: string) => ({ name: `${name}.bpmn`, content: readFileSync(new URL(`./fixtures/${name}.bpmn`, import.meta.url), 'utf8') });
+
+let engine: EmbeddedEngine;
+const seen: Record<string, Job[]> = {};
+
+function startEngine(): EmbeddedEngine {
+  const e = new EmbeddedEngine({ connection: db.connection, clock, schedulerIntervalMs: 50 });
+  return e;
+}
+
+function record(e: EmbeddedEngine, type: string, handle: (job: Job) => ReturnType<typeof JobResult.complete> = () => JobResult.complete()) {
+  e.createWorker(type, async (job) => {
+    (seen[type] ??= []).push(job);
+    return handle(job);
+  }, { pollIntervalMs: 20 });
+}
+
+beforeAll(async () => {
+  engine = startEngine();
+  await engine.start();
+  await engine.deploy(['basic', 'reminders', 'errors', 'messages'].map(fixture));
+  record(engine, 'prepare', (job) => JobResult.complete({ result: `ok-${String(job.variables.doubled)}`, noise: 'not mapped' }));
+  record(engine, 'escalate');
+  record(engine, 'notify');
+  record(engine, 'breach');
+  record(engine, 'prepare-payment');
+});
+
+afterAll(async () => {
+  await engine.close();
+});
+
+describe('jobs, FEEL and user tasks', () => {
+  it('runs a job with input mapping and headers, applies only the output mapping, and waits in a user task', async () => {
+    const { processInstanceKey } = await engine.startInstance('basic', { amount: 21, unitId: 'U-A' }, { businessKey: 'order-1' });
+    await engine.idle();
+    const job = seen.prepare!.find((j) => j.processInstanceKey === processInstanceKey)!;
+    expect(job.variables.doubled).toBe(42);
+    expect(job.customHeaders).toEqual({ template: 'hello' });
+
+    const inst = await engine.getInstance(processInstanceKey);
+    expect(inst?.variables.prepared).toBe('ok-42');
+    expect(inst?.variables).not.toHaveProperty('noise');
+    expect(inst?.activeElementIds).toContain('approve');
+
+    const [task] = await engine.searchUserTasks({ processInstanceKey, state: 'created' });
+    expect(task).toMatchObject({ kind: 'approve', candidateGroups: ['unit:U-A'], candidateUsers: ['alice', 'bob'], formId: 'approve-form', businessKey: 'order-1' });
+    // No taskSchedule: due when the interrupting 8-minute timer fires.
+    expect(task!.dueDate).toBe(new Date(clock.now().getTime() + 8 * 60_000).toISOString());
+
+    await engine.completeUserTask(task!.key, { approved: true }, 'alice');
+    await engine.idle();
+    const done = await engine.getInstance(processInstanceKey);
+    expect(done?.state).toBe('completed');
+    expect(done?.completedElementIds).toContain('endApproved');
+    expect(done?.variables.approved).toBe(true);
+    const closed = await engine.getUserTask(task!.key);
+    expect(closed).toMatchObject({ state: 'completed', completedBy: 'alice' });
+  });
+
+  it('does not take a flow whose FEEL condition is false, and takes it when true', async () => {
+    const low = await engine.startInstance('basic', { amount: 5, unitId: 'U-A' });
+    const high = await engine.startInstance('basic', { amount: 500, unitId: 'U-A' });
+    await engine.idle();
+    expect((await engine.getInstance(low.processInstanceKey))?.activeElementIds).toContain('approve');
+    expect((await engine.getInstance(low.processInstanceKey))?.completedElementIds).not.toContain('endSkipped');
+    const h = await engine.getInstance(high.processInstanceKey);
+    expect(h?.state).toBe('completed');
+    expect(h?.completedElementIds).toContain('endSkipped');
+    expect(h?.completedElementIds).not.toContain('approve');
+  });
+
+  it('refuses to complete a task twice (409) and an unknown task (404)', async () => {
+    const { processInstanceKey } = await engine.startInstance('basic', { amount: 1, unitId: 'U-B' });
+    await engine.idle();
+    const [task] = await engine.searchUserTasks({ processInstanceKey, state: 'created' });
+    await engine.completeUserTask(task!.key, {});
+    await expect(engine.completeUserTask(task!.key, {})).rejects.toMatchObject({ code: 'CONFLICT' });
+    await expect(engine.completeUserTask('nope', {})).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+});
+
+describe('timers', () => {
+  it('an interrupting boundary timer cancels the task at its due time, not before', async () => {
+    const { processInstanceKey } = await engine.startInstance('basic', { amount: 1, unitId: 'U-A' });
+    await engine.idle();
+    const [task] = await engine.searchUserTasks({ processInstanceKey, state: 'created' });
+    const events: string[] = [];
+    engine.onUserTaskEvent(async (e) => {
+      if (e.task.processInstanceKey === processInstanceKey) events.push(e.type);
+    });
+
+    await engine.advanceClock({ addMs: 7 * 60_000 + 59_000 });
+    await engine.idle();
+    expect((await engine.getUserTask(task!.key))?.state).toBe('created');
+
+    await engine.advanceClock({ addMs: 1_000 });
+    await engine.idle();
+    expect((await engine.getUserTask(task!.key))?.state).toBe('canceled');
+    expect(events).toEqual(['canceled']);
+    const inst = await engine.getInstance(processInstanceKey);
+    expect(inst?.state).toBe('completed');
+    expect(inst?.completedElementIds).toEqual(expect.arrayContaining(['approveTimeout', 'escalate', 'endEscalated']));
+  });
+
+  it('a non-interrupting cycle R3/PT2M fires exactly three times; a timeDate from a variable fires once', async () => {
+    const dueAt = new Date(clock.now().getTime() + 30 * 60_000).toISOString();
+    const { processInstanceKey } = await engine.startInstance('reminders', { dueAt });
+    await engine.idle();
+    const [task] = await engine.searchUserTasks({ processInstanceKey, state: 'created' });
+    expect(task!.dueDate).toBe(dueAt);
+    const count = (type: string) => (seen[type] ?? []).filter((j) => j.processInstanceKey === processInstanceKey).length;
+    for (let i = 0; i < 10; i++) {
+      await engine.advanceClock({ addMs: 2 * 60_000 });
+      await engine.idle();
+    }
+    expect(count('notify')).toBe(3);
+    expect(count('breach')).toBe(0);
+    await engine.advanceClock({ addMs: 10 * 60_000 });
+    await engine.idle();
+    expect(count('breach')).toBe(1);
+    expect((await engine.getUserTask(task!.key))?.state).toBe('created');
+  });
+});
+
+describe('failures', () => {
+  it('retries a failing job with back-off, then raises an incident; resolving it retries the job', async () => {
+    let attempts = 0;
+    let healthy = false;
+    engine.createWorker('order-parts', async () => {
+      attempts++;
+      return healthy ? JobResult.complete({ ordered: true }) : JobResult.fail('supplier offline', { retryBackOffMs: 10 });
+    }, { pollIntervalMs: 20 });
+    const { processInstanceKey } = await engine.startInstance('errors', {});
+    await engine.idle();
+    await new Promise((r) => setTimeout(r, 30)); // back-off is real time: let it pass
+    await engine.idle();
+    expect(attempts).toBe(2);
+    const inst = await engine.getInstance(processInstanceKey);
+    expect(inst?.state).toBe('incident');
+    expect(inst?.incidents).toHaveLength(1);
+    expect(inst?.incidents[0]).toMatchObject({ elementId: 'order', message: 'order-parts: supplier offline' });
+
+    healthy = true;
+    await engine.resolveIncident(processInstanceKey, inst!.incidents[0]!.key);
+    await engine.idle();
+    const after = await engine.getInstance(processInstanceKey);
+    expect(after?.state).toBe('completed');
+    expect(after?.variables.ordered).toBe(true);
+  });
+});
+
+describe('BPMN errors and messages', () => {
+  it('a BPMN error thrown by a worker is caught by the boundary error event with its code', async () => {
+    const e2 = startEngine();
+    await e2.start();
+    e2.createWorker('order-parts', async () => JobResult.error('NO_STOCK', 'out of stock'), { pollIntervalMs: 20 });
+    const { processInstanceKey } = await e2.startInstance('errors', {});
+    await e2.idle();
+    await e2.close();
+    const inst = await engine.getInstance(processInstanceKey);
+    expect(inst?.state).toBe('completed');
+    expect(inst?.completedElementIds).toContain('endNoStock');
+    expect(inst?.completedElementIds).not.toContain('end');
+  });
+
+  it('correlates a message by its key, and buffers one published before the subscription for its TTL', async () => {
+    const a = await engine.startInstance('messages', { orderId: 'A-1' });
+    await engine.idle();
+    await engine.publishMessage({ name: 'fee-paid', correlationKey: 'B-2', timeToLive: 'PT1H', variables: { paidBy: 'cash' } });
+    await engine.publishMessage({ name: 'fee-paid', correlationKey: 'A-1', variables: { paidBy: 'card' } });
+    await engine.idle();
+    const ia = await engine.getInstance(a.processInstanceKey);
+    expect(ia?.state).toBe('completed');
+    expect(ia?.variables.paidBy).toBe('card');
+
+    const b = await engine.startInstance('messages', { orderId: 'B-2' });
+    await engine.idle();
+    await new Promise((r) => setImmediate(r));
+    await engine.idle();
+    const ib = await engine.getInstance(b.processInstanceKey);
+    expect(ib?.state).toBe('completed');
+    expect(ib?.variables.paidBy).toBe('cash');
+
+    const c = await engine.startInstance('messages', { orderId: 'C-3' });
+    await engine.publishMessage({ name: 'fee-paid', correlationKey: 'C-3', timeToLive: 0 });
+    await engine.idle();
+    // Published with no TTL before the instance waited: lost, as on Zeebe.
+    expect((await engine.getInstance(c.processInstanceKey))?.state).toBe('active');
+  });
+});
+
+describe('versions', () => {
+  it('a redeploy of the same XML is not a new version; a changed model is, and running instances keep theirs', async () => {
+    const [again] = await engine.deploy([fixture('basic')]);
+    expect(again).toMatchObject({ bpmnProcessId: 'basic', version: 1, duplicate: true });
+    const running = await engine.startInstance('basic', { amount: 1, unitId: 'U-A' });
+    await engine.idle();
+
+    const changed = fixture('basic').content.replace('<bpmn:timeDuration>PT8M</bpmn:timeDuration>', '<bpmn:timeDuration>PT20M</bpmn:timeDuration>');
+    const [v2] = await engine.deploy([{ name: 'basic.bpmn', content: changed }]);
+    expect(v2).toMatchObject({ bpmnProcessId: 'basic', version: 2 });
+    expect(await engine.getProcessXml('basic')).toContain('PT20M');
+    expect(await engine.getProcessXml('basic', 1)).toContain('PT8M');
+
+    const fresh = await engine.startInstance('basic', { amount: 1, unitId: 'U-A' });
+    await engine.idle();
+    expect(fresh.version).toBe(2);
+    await engine.advanceClock({ addMs: 9 * 60_000 });
+    await engine.idle();
+    expect((await engine.getInstance(running.processInstanceKey))?.state).toBe('completed'); // v1: 8 minutes
+    expect((await engine.getInstance(fresh.processInstanceKey))?.state).toBe('active'); // v2: 20 minutes
+  });
+
+  it('rejects a document that is not BPMN with INVALID', async () => {
+    await expect(engine.deploy([{ name: 'x.bpmn', content: '<nope/>' }])).rejects.toMatchObject({ code: 'INVALID' });
+  });
+});
+
+describe('durability', () => {
+  it('a new engine on the same database goes on where the old one stopped; a timer that fell due while down fires late, not lost', async () => {
+    const { processInstanceKey } = await engine.startInstance('reminders', { dueAt: new Date(clock.now().getTime() + 60 * 60_000).toISOString() });
+    await engine.idle();
+    const [task] = await engine.searchUserTasks({ processInstanceKey, state: 'created' });
+    await engine.close();
+
+    // "Down" for 61 minutes: the due date and all three reminders pass.
+    clock.add(61 * 60_000);
+    engine = startEngine();
+    await engine.start();
+    for (const type of ['prepare', 'escalate', 'notify', 'breach', 'prepare-payment']) record(engine, type);
+    await engine.advanceClock({ addMs: 0 });
+    await engine.idle();
+    const count = (type: string) => (seen[type] ?? []).filter((j) => j.processInstanceKey === processInstanceKey).length;
+    expect(count('breach')).toBe(1);
+    // Missed cycle repetitions collapse: at least one reminder, never more than three.
+    expect(count('notify')).toBeGreaterThanOrEqual(1);
+    expect(count('notify')).toBeLessThanOrEqual(3);
+    await engine.completeUserTask(task!.key, {});
+    await engine.idle();
+    expect((await engine.getInstance(processInstanceKey))?.state).toBe('completed');
+  });
+});
