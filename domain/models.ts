@@ -1,0 +1,53 @@
+/**
+ * Mongoose models bound to one connection. Models are created per connection
+ * (never on the global mongoose), so tests can use one database per file and
+ * the API, workers and engine can share or separate connections freely.
+ */
+import type { Connection, Model } from 'mongoose';
+import { communitySchema, unitSchema, type CommunityDoc, type UnitDoc } from './community.model.js';
+import { counterSchema, type CounterDoc } from './counter.model.js';
+import { notificationSchema, type NotificationDoc } from './notification.model.js';
+import { timelineSchema, type TimelineDoc } from './timeline.model.js';
+import { userSchema, type UserDoc } from './user.model.js';
+import { workOrderSchema, type WorkOrderDoc } from './work-order.model.js';
+
+export interface Models {
+  User: Model<UserDoc>;
+  Community: Model<CommunityDoc>;
+  Unit: Model<UnitDoc>;
+  Counter: Model<CounterDoc>;
+  WorkOrder: Model<WorkOrderDoc>;
+  Timeline: Model<TimelineDoc>;
+  Notification: Model<NotificationDoc>;
+}
+
+const cache = new WeakMap<Connection, Models>();
+
+function bind<T>(conn: Connection, name: string, schema: import('mongoose').Schema<T>): Model<T> {
+  const existing = conn.models[name] as Model<T> | undefined;
+  return existing ?? conn.model<T>(name, schema);
+}
+
+export function getModels(conn: Connection): Models {
+  let models = cache.get(conn);
+  if (!models) {
+    models = {
+      User: bind(conn, 'User', userSchema),
+      Community: bind(conn, 'Community', communitySchema),
+      Unit: bind(conn, 'Unit', unitSchema),
+      Counter: bind(conn, 'Counter', counterSchema),
+      WorkOrder: bind(conn, 'WorkOrder', workOrderSchema),
+      Timeline: bind(conn, 'Timeline', timelineSchema),
+      Notification: bind(conn, 'Notification', notificationSchema),
+    };
+    cache.set(conn, models);
+  }
+  return models;
+}
+
+/** Creates collections and indexes (unique keys must exist before the first write). */
+export async function initModels(conn: Connection): Promise<Models> {
+  const models = getModels(conn);
+  for (const model of Object.values(models) as Model<unknown>[]) await model.init();
+  return models;
+}

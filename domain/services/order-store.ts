@@ -1,0 +1,230 @@
+/**
+ * MongoDB implementation of the OrderStore port (domain/ports.ts), plus the
+ * task-keyed deadline operations the user-task listener needs.
+ *
+ * FerretDB 1.x has no positional (`$`) array updates and no transactions, so
+ * array edits (deadlines) are read-modify-write guarded by the order's
+ * `version` and retried; patches are applied once per idempotency key with a
+ * single conditional update (`appliedKeys` must not yet hold the key).
+ */
+import type { Connection } from 'mongoose';
+import { getModels, type Models } from '../models.js';
+import type {
+  DeadlineInput,
+  OrderPatch,
+  OrderStore,
+  TimelineInput,
+  WorkOrderSummary,
+} from '../ports.js';
+import type { Deadline, WorkOrderDoc } from '../work-order.model.js';
+import { systemNow, type Now } from './clock.js';
+
+/** Mongo duplicate-key error (unique index). */
+export function isDuplicateKey(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 11000;
+}
+
+export function isObjectIdLike(id: string): boolean {
+  return /^[0-9a-f]{24}$/i.test(id);
+}
+
+/** Keys of OrderPatch.fields that live at the top of the order document. */
+const TOP_LEVEL_FIELDS = new Set(['priority', 'responsibility', 'fees', 'rating', 'repairClass', 'desiredTime']);
+
+const SAFE_FIELD_KEY = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
+
+export class OrderNotFoundError extends Error {
+  constructor(readonly orderId: string) {
+    super(`work order ${orderId} not found`);
+    this.name = 'OrderNotFoundError';
+  }
+}
+
+export interface TaskDeadlineInput {
+  taskKey: string;
+  name: string;
+  dueAt: Date;
+}
+
+export class MongoOrderStore implements OrderStore {
+  private readonly models: Models;
+
+  constructor(
+    conn: Connection,
+    private readonly now: Now = systemNow,
+  ) {
+    this.models = getModels(conn);
+  }
+
+  async get(id: string): Promise<WorkOrderSummary | undefined> {
+    if (!isObjectIdLike(id)) return undefined;
+    const doc = await this.models.WorkOrder.findById(id).lean();
+    if (!doc) return undefined;
+    return {
+      id: String(doc._id),
+      number: doc.number,
+      kind: doc.kind,
+      status: doc.status,
+      communityId: doc.communityId,
+      ...(doc.priority !== undefined && doc.priority !== null ? { priority: doc.priority } : {}),
+      assignedUnitId: doc.assignedUnitId ?? null,
+      ...(doc.reporter ? { reporter: { name: doc.reporter.name, phone: doc.reporter.phone } } : {}),
+      ...(doc.reporterUserId ? { reporterUserId: doc.reporterUserId } : {}),
+    };
+  }
+
+  async update(id: string, patch: OrderPatch, timeline?: TimelineInput): Promise<void> {
+    if (!isObjectIdLike(id)) throw new OrderNotFoundError(id);
+    const set: Record<string, unknown> = {};
+    if (patch.status !== undefined) {
+      set.status = patch.status;
+      if (patch.status === 'closed') set.closedAt = timeline?.at ?? this.now();
+    }
+    if (patch.assignedUnitId !== undefined) set.assignedUnitId = patch.assignedUnitId;
+    if (patch.technicianId !== undefined) set.technicianId = patch.technicianId;
+    for (const [key, value] of Object.entries(patch.fields ?? {})) {
+      if (!SAFE_FIELD_KEY.test(key)) throw new Error(`unsafe order field name: ${key}`);
+      if (TOP_LEVEL_FIELDS.has(key)) set[key] = value;
+      else set[`fields.${key}`] = value;
+    }
+    if (typeof set.priority === 'number') set.repairClass = set.priority <= 2 ? 'emergency' : 'routine';
+
+    const filter: Record<string, unknown> = { _id: id };
+    const update: Record<string, unknown> = { $inc: { version: 1 } };
+    if (Object.keys(set).length > 0) update.$set = set;
+    if (timeline) {
+      // Applied once per key: a redelivered job must not re-apply an old patch.
+      filter.appliedKeys = { $ne: timeline.key };
+      update.$push = { appliedKeys: timeline.key };
+    }
+    const result = await this.models.WorkOrder.updateOne(filter, update);
+    if (result.matchedCount === 0) {
+      const exists = await this.models.WorkOrder.exists({ _id: id });
+      if (!exists) throw new OrderNotFoundError(id);
+    }
+    if (timeline) await this.addTimeline(id, timeline);
+  }
+
+  async addTimeline(id: string, entry: TimelineInput): Promise<void> {
+    try {
+      await this.models.Timeline.create({
+        workOrderId: id,
+        key: entry.key,
+        at: entry.at ?? this.now(),
+        type: entry.type,
+        actor: entry.actor,
+        note: entry.note,
+        ...(entry.elementId !== undefined ? { elementId: entry.elementId } : {}),
+      });
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+    }
+  }
+
+  /** Opens a named deadline, or moves the open one of that name. */
+  async openDeadline(id: string, deadline: DeadlineInput): Promise<void> {
+    await this.editDeadlines(id, (list) => {
+      const open = findLast(list, (d) => d.name === deadline.name && isOpen(d));
+      if (open) {
+        if (open.dueAt.getTime() === deadline.dueAt.getTime()) return false;
+        open.dueAt = deadline.dueAt;
+        return true;
+      }
+      list.push({ name: deadline.name, dueAt: deadline.dueAt, metAt: null, breached: false, canceledAt: null });
+      return true;
+    });
+  }
+
+  /** Closes the latest open deadline of that name; closing a closed one is a no-op. */
+  async closeDeadline(id: string, name: string, outcome: 'met' | 'breached', at: Date): Promise<void> {
+    await this.editDeadlines(id, (list) => {
+      const open = findLast(list, (d) => d.name === name && isOpen(d));
+      if (!open) return false;
+      if (outcome === 'met') open.metAt = at;
+      else open.breached = true;
+      return true;
+    });
+  }
+
+  /** Opens the deadline of one user task (idempotent by task key). */
+  async openTaskDeadline(id: string, input: TaskDeadlineInput): Promise<void> {
+    await this.editDeadlines(id, (list) => {
+      const existing = list.find((d) => d.taskKey === input.taskKey);
+      if (existing) {
+        if (!isOpen(existing) || existing.dueAt.getTime() === input.dueAt.getTime()) return false;
+        existing.dueAt = input.dueAt;
+        return true;
+      }
+      list.push({
+        name: input.name,
+        taskKey: input.taskKey,
+        dueAt: input.dueAt,
+        metAt: null,
+        breached: false,
+        canceledAt: null,
+      });
+      return true;
+    });
+  }
+
+  /**
+   * Closes the deadline of one user task: `met` (metAt = at; breached too when
+   * late), `breached`, or `canceled` (closed before its due time, neither).
+   * Idempotent: an already closed deadline is left as it is.
+   */
+  async closeTaskDeadline(
+    id: string,
+    taskKey: string,
+    outcome: 'met' | 'breached' | 'canceled',
+    at: Date,
+    fallback?: { name: string; dueAt: Date },
+  ): Promise<void> {
+    await this.editDeadlines(id, (list) => {
+      let d = list.find((x) => x.taskKey === taskKey);
+      if (!d && fallback) {
+        // The `created` event was lost or arrives later: record the deadline now.
+        d = { name: fallback.name, taskKey, dueAt: fallback.dueAt, metAt: null, breached: false, canceledAt: null };
+        list.push(d);
+      }
+      if (!d || !isOpen(d)) return false;
+      if (outcome === 'met') {
+        d.metAt = at;
+        d.breached = at.getTime() > d.dueAt.getTime();
+      } else if (outcome === 'breached') d.breached = true;
+      else d.canceledAt = at;
+      return true;
+    });
+  }
+
+  /** Sets `signedAt` once (the unit signed for the order, 签收). */
+  async markSigned(id: string, at: Date): Promise<void> {
+    if (!isObjectIdLike(id)) return;
+    await this.models.WorkOrder.updateOne({ _id: id, signedAt: null }, { $set: { signedAt: at }, $inc: { version: 1 } });
+  }
+
+  /** Read-modify-write of the deadline list, guarded by `version`; `edit` returns false for no change. */
+  private async editDeadlines(id: string, edit: (list: Deadline[]) => boolean): Promise<void> {
+    if (!isObjectIdLike(id)) throw new OrderNotFoundError(id);
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const doc = await this.models.WorkOrder.findById(id, { deadlines: 1, version: 1 }).lean<Pick<WorkOrderDoc, 'deadlines' | 'version'>>();
+      if (!doc) throw new OrderNotFoundError(id);
+      const list: Deadline[] = (doc.deadlines ?? []).map((d) => ({ ...d }));
+      if (!edit(list)) return;
+      const result = await this.models.WorkOrder.updateOne(
+        { _id: id, version: doc.version },
+        { $set: { deadlines: list }, $inc: { version: 1 } },
+      );
+      if (result.matchedCount === 1) return;
+    }
+    throw new Error(`work order ${id}: too many concurrent deadline updates`);
+  }
+}
+
+function isOpen(d: Deadline): boolean {
+  return !d.metAt && !d.breached && !d.canceledAt;
+}
+
+function findLast<T>(list: T[], pred: (x: T) => boolean): T | undefined {
+  for (let i = list.length - 1; i >= 0; i--) if (pred(list[i])) return list[i];
+  return undefined;
+}

@@ -1,0 +1,63 @@
+/** Users of the platform: residents and staff. Passwords as bcrypt hashes only. */
+import { Schema } from 'mongoose';
+
+export const ROLES = [
+  'resident',
+  'dispatcher',
+  'unit',
+  'technician',
+  'supervisor',
+  'manager',
+  'finance',
+  'process-owner',
+  'admin',
+] as const;
+export type Role = (typeof ROLES)[number];
+
+/** A resident's flat (房号): orders of a resident are for this flat only. */
+export interface Flat {
+  communityId: string;
+  address: string;
+}
+
+export interface UserDoc {
+  _id: string;
+  username: string;
+  passwordHash: string;
+  name: string;
+  phone?: string;
+  roles: Role[];
+  /** The maintenance unit a `unit` member (or technician) belongs to. */
+  unitId?: string;
+  communities: string[];
+  flat?: Flat;
+  active: boolean;
+  createdAt?: Date;
+  updatedAt?: Date;
+}
+
+export const userSchema = new Schema<UserDoc>(
+  {
+    _id: { type: String, required: true },
+    username: { type: String, required: true, unique: true },
+    passwordHash: { type: String, required: true },
+    name: { type: String, required: true },
+    phone: { type: String },
+    roles: { type: [String], enum: ROLES, default: [] },
+    unitId: { type: String },
+    communities: { type: [String], default: [] },
+    flat: { type: new Schema<Flat>({ communityId: String, address: String }, { _id: false }), required: false },
+    active: { type: Boolean, default: true },
+  },
+  { collection: 'users', timestamps: true, versionKey: false },
+);
+
+/**
+ * Candidate groups a user belongs to: the role names plus `unit:<unitId>`.
+ * BPMN user tasks name these in `zeebe:assignmentDefinition candidateGroups`.
+ */
+export function groupsOf(user: Pick<UserDoc, 'roles' | 'unitId'>): string[] {
+  const groups: string[] = [...user.roles];
+  if (user.unitId) groups.push(`unit:${user.unitId}`);
+  return groups;
+}
