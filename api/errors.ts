@@ -1,0 +1,195 @@
+/**
+ * Domain errors thrown by services, and the one middleware that maps them (and
+ * engine errors, body-parser errors and unexpected failures) to the contract's
+ * error body `{ error: { code, message, details } }`.
+ */
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { EngineError } from '../engine/port.js';
+import type { Logger } from './logger.js';
+
+export interface ErrorDetail {
+  path: string;
+  message: string;
+}
+
+export abstract class DomainError extends Error {
+  abstract readonly status: number;
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly details: ErrorDetail[] = [],
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** 400: malformed or invalid input; `details` names each bad field. */
+export class ValidationError extends DomainError {
+  readonly status = 400;
+  constructor(message: string, details: ErrorDetail[] = [], code = 'VALIDATION_FAILED') {
+    super(code, message, details);
+  }
+}
+
+/** 401: no or bad credentials. */
+export class Unauthorized extends DomainError {
+  readonly status = 401;
+  constructor(message = 'Authentication required.', code = 'UNAUTHORIZED') {
+    super(code, message);
+  }
+}
+
+/** 403: authenticated but not allowed. */
+export class Forbidden extends DomainError {
+  readonly status = 403;
+  constructor(message = 'You are not allowed to do this.', code = 'FORBIDDEN') {
+    super(code, message);
+  }
+}
+
+/** 404: unknown id or route. */
+export class NotFound extends DomainError {
+  readonly status = 404;
+  constructor(message = 'Not found.', code = 'NOT_FOUND') {
+    super(code, message);
+  }
+}
+
+/** 409: the current state does not allow it. */
+export class Conflict extends DomainError {
+  readonly status = 409;
+  constructor(message: string, code = 'CONFLICT', details: ErrorDetail[] = []) {
+    super(code, message, details);
+  }
+}
+
+/** 413: body or upload too large. */
+export class PayloadTooLarge extends DomainError {
+  readonly status = 413;
+  constructor(message = 'The request body is too large.', code = 'PAYLOAD_TOO_LARGE') {
+    super(code, message);
+  }
+}
+
+/** 415: wrong content type. */
+export class UnsupportedMediaType extends DomainError {
+  readonly status = 415;
+  constructor(message = 'The request body must be application/json.', code = 'UNSUPPORTED_MEDIA_TYPE') {
+    super(code, message);
+  }
+}
+
+/** 429: rate limited. */
+export class RateLimited extends DomainError {
+  readonly status = 429;
+  constructor(
+    message = 'Too many requests; try again later.',
+    readonly retryAfterSeconds?: number,
+    code = 'RATE_LIMITED',
+  ) {
+    super(code, message);
+  }
+}
+
+/** 503: a dependency (database, engine) is not available. Never caused by client input. */
+export class ServiceUnavailable extends DomainError {
+  readonly status = 503;
+  constructor(message = 'The service is temporarily unavailable.', code = 'SERVICE_UNAVAILABLE') {
+    super(code, message);
+  }
+}
+
+export interface ErrorBody {
+  error: { code: string; message: string; details: ErrorDetail[] };
+}
+
+export function errorBody(code: string, message: string, details: ErrorDetail[] = []): ErrorBody {
+  return { error: { code, message, details } };
+}
+
+/** Engine error codes → domain errors. */
+export function fromEngineError(err: EngineError): DomainError {
+  switch (err.code) {
+    case 'NOT_FOUND':
+      return new NotFound(err.message, 'ENGINE_NOT_FOUND');
+    case 'CONFLICT':
+      return new Conflict(err.message, 'ENGINE_CONFLICT', err.details);
+    case 'INVALID':
+      return new ValidationError(err.message, err.details, 'ENGINE_INVALID');
+    case 'UNAVAILABLE':
+      return new ServiceUnavailable(err.message, 'ENGINE_UNAVAILABLE');
+  }
+}
+
+/** Errors raised by express.json() (body-parser) carry `type` and `status`. */
+interface BodyParserError {
+  type: string;
+  status?: number;
+  message: string;
+}
+
+function isBodyParserError(err: unknown): err is BodyParserError {
+  return (
+    typeof err === 'object' &&
+    err !== null &&
+    typeof (err as { type?: unknown }).type === 'string' &&
+    typeof (err as { status?: unknown }).status === 'number'
+  );
+}
+
+/** Maps anything thrown to a domain error (or undefined for unexpected errors). */
+export function toDomainError(err: unknown): DomainError | undefined {
+  if (err instanceof DomainError) return err;
+  if (err instanceof EngineError) return fromEngineError(err);
+  if (isBodyParserError(err)) {
+    switch (err.type) {
+      case 'entity.parse.failed':
+        return new ValidationError('The request body is not valid JSON.', [{ path: '', message: 'malformed JSON' }], 'MALFORMED_JSON');
+      case 'entity.too.large':
+        return new PayloadTooLarge();
+      case 'charset.unsupported':
+      case 'encoding.unsupported':
+        return new UnsupportedMediaType('Unsupported body charset or encoding.');
+      case 'request.aborted':
+      case 'request.size.invalid':
+      case 'stream.encoding.set':
+        return new ValidationError('The request body could not be read.', [], 'BAD_BODY');
+      default:
+        if (err.status !== undefined && err.status >= 400 && err.status < 500) {
+          return new ValidationError('The request body could not be read.', [], 'BAD_BODY');
+        }
+    }
+  }
+  return undefined;
+}
+
+/** The one error middleware: domain errors → contract body; the rest → 500, logged, internals hidden. */
+export function errorMiddleware(logger: Logger): ErrorRequestHandler {
+  return (err: unknown, req, res, next) => {
+    if (res.headersSent) {
+      next(err);
+      return;
+    }
+    const domain = toDomainError(err);
+    if (domain) {
+      if (domain instanceof RateLimited && domain.retryAfterSeconds !== undefined) {
+        res.setHeader('Retry-After', String(domain.retryAfterSeconds));
+      }
+      if (domain.status >= 500) logger.warn('request failed', { method: req.method, path: req.path, code: domain.code, message: domain.message });
+      res.status(domain.status).json(errorBody(domain.code, domain.message, domain.details));
+      return;
+    }
+    logger.error('unexpected error', {
+      method: req.method,
+      path: req.path,
+      error: err instanceof Error ? { name: err.name, message: err.message, stack: err.stack } : String(err),
+    });
+    res.status(500).json(errorBody('INTERNAL_ERROR', 'Something went wrong on our side; the error has been logged.'));
+  };
+}
+
+/** 404 for every route nobody answered. */
+export const notFoundMiddleware: RequestHandler = (req, _res, next) => {
+  next(new NotFound(`No route ${req.method} ${req.path}.`, 'ROUTE_NOT_FOUND'));
+};
