@@ -1,0 +1,132 @@
+/**
+ * The decision variables of every task kind (api-contract.md, "Decision
+ * variables"), shared by the API (completing a task), the workers and the
+ * UI's forms. Required here = required in the contract table; everything
+ * else a form offers is optional. The Camunda forms in processes/forms/ are
+ * checked against these schemas by tests/processes-lint.
+ */
+import { DateTime } from 'luxon';
+import { z } from 'zod';
+
+/* ------------------------------------------------------------ value types */
+
+/** ISO-8601 date-time with an offset or `Z` (seconds optional, as form-js writes them). */
+export const isoDateTime = z
+  .string()
+  .refine(
+    (value) => /(Z|[+-]\d{2}:?\d{2})$/.test(value) && DateTime.fromISO(value, { setZone: true }).isValid,
+    'expected an ISO-8601 date-time with offset, e.g. 2026-11-23T10:00:00+08:00',
+  );
+
+/** R-PRI: 1 emergency 紧急, 2 urgent 加急, 3 general 一般, 4 planned 计划性. */
+export const priority = z.number().int().min(1).max(4);
+export type Priority = z.infer<typeof priority>;
+
+/** R-RESP: who pays and who repairs. */
+export const responsibility = z.enum(['shared', 'paid', 'owner', 'developer']);
+export type Responsibility = z.infer<typeof responsibility>;
+
+/** 报修类型: levels 1–2 follow the emergency (应急) deadlines, 3–4 the routine (日常) ones. */
+export const repairClass = z.enum(['emergency', 'routine']);
+export type RepairClass = z.infer<typeof repairClass>;
+
+export function repairClassOf(p: number): RepairClass {
+  return p <= 2 ? 'emergency' : 'routine';
+}
+
+export const channel = z.enum(['phone', 'app', 'web', 'walk-in', 'sensor']);
+export type Channel = z.infer<typeof channel>;
+
+/** R-REP-8: the results a unit may report. */
+export const repairResult = z.enum(['repaired', 'extension', 'deferral', 'withdrawal']);
+export type RepairResult = z.infer<typeof repairResult>;
+
+/** R-REP-8: the only grounds for a withdrawal (退单). */
+export const withdrawalReason = z.enum(['wrong-info', 'out-of-scope', 'self-resolved']);
+export type WithdrawalReason = z.infer<typeof withdrawalReason>;
+
+export const supervisionOutcome = z.enum(['signed', 'failed']);
+export const complaintClassification = z.enum(['valid', 'assistance', 'excessive']);
+
+const rating = z.number().int().min(1).max(5);
+const money = z.number().min(0);
+const text = z.string().max(4000);
+
+/* ------------------------------------------------------------ task kinds */
+
+/**
+ * Decision variables per task kind. The required keys are exactly the
+ * contract's; the optional ones are the further fields of the kind's form.
+ * Unknown keys are stripped, so only declared variables reach the engine.
+ */
+export const taskVariableSchemas = {
+  // repair (报修)
+  triage: z.object({ priority, responsibility, note: text.optional() }),
+  'sign-off': z.object({ note: text.optional() }),
+  'manual-supervision': z.object({ outcome: supervisionOutcome, note: text.optional() }),
+  'emergency-centre': z.object({ note: text.optional() }),
+  'street-office-supervision': z.object({ note: text.optional() }),
+  'contact-resident': z.object({ agreedArrivalAt: isoDateTime, note: text.optional() }),
+  'confirm-arrival': z.object({ arrivedAt: isoDateTime.optional(), note: text.optional() }),
+  'arrival-callback': z.object({ arrived: z.boolean().optional(), note: text.optional() }),
+  'resident-consent': z.object({ consent: z.boolean(), actualItem: text.optional(), fee: money.optional() }),
+  'report-result': z.object({
+    result: repairResult,
+    extensionDays: z.number().int().min(1).optional(),
+    withdrawalReason: withdrawalReason.optional(),
+    plan: text.optional(),
+    actualItem: text.optional(),
+    fee: money.optional(),
+  }),
+  'approve-extension': z.object({ approved: z.boolean(), approvalComment: text.optional() }),
+  'resident-signature': z.object({
+    quality: rating.optional(),
+    timeliness: rating.optional(),
+    attitude: rating.optional(),
+    note: text.optional(),
+  }),
+  'return-visit': z.object({ satisfied: z.boolean(), rating: rating.optional(), comment: text.optional() }),
+
+  // paid service (便民有偿服务)
+  'fee-assessment': z.object({ fee: money, note: text.optional() }),
+  'collect-fee': z.object({ receiptNumber: z.string().min(1), amount: money }),
+
+  // quality rectification (工程质量整改)
+  'confirm-defect': z.object({ note: text.optional() }),
+  'developer-confirmation': z.object({ note: text.optional() }),
+
+  // compensation (赔付商谈)
+  'approve-claim': z.object({ approved: z.boolean(), amount: money.optional() }),
+  negotiate: z.object({ agreed: z.boolean(), amount: money.optional() }),
+  'sign-settlement': z.object({ memoNumber: z.string().min(1) }),
+
+  // complaint (投诉)
+  'classify-complaint': z.object({ classification: complaintClassification, note: text.optional() }),
+  'handle-complaint': z.object({ note: text.optional() }),
+
+  // urgent appeal (加急诉求)
+  'urgent-handling': z.object({ note: text.optional() }),
+  'urgent-report': z.object({ note: text.optional() }),
+} satisfies Record<string, z.ZodObject>;
+
+export type TaskKind = keyof typeof taskVariableSchemas;
+export type TaskVariables<K extends TaskKind> = z.infer<(typeof taskVariableSchemas)[K]>;
+
+export const taskKinds = Object.keys(taskVariableSchemas) as TaskKind[];
+
+export function isTaskKind(kind: string): kind is TaskKind {
+  return Object.hasOwn(taskVariableSchemas, kind);
+}
+
+/** The schema of a kind, or undefined for a kind this module does not know. */
+export function taskVariablesSchema(kind: string): z.ZodObject | undefined {
+  return isTaskKind(kind) ? taskVariableSchemas[kind] : undefined;
+}
+
+/** The keys a completion of this kind must carry (the contract's required variables). */
+export function requiredVariables(kind: TaskKind): string[] {
+  const shape = taskVariableSchemas[kind].shape as Record<string, z.ZodType>;
+  return Object.entries(shape)
+    .filter(([, schema]) => !schema.safeParse(undefined).success)
+    .map(([key]) => key);
+}
