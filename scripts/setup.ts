@@ -1,0 +1,17 @@
+/**
+ * `npm run setup`: everything the project needs beyond `npm install`.
+ * Today that is the FerretDB wrapper used by `npm start` / `npm test` when
+ * MONGODB_URI is not set (.bin/ferretdb-local, built from tools/ferretdb).
+ */
+import path from 'node:path';
+import { ensureFerretBuilt, ferretBinary, repoRoot } from './db.js';
+
+const force = process.argv.includes('--force');
+try {
+  const built = await ensureFerretBuilt({ force });
+  if (!built) console.log(`setup: ${path.relative(repoRoot, ferretBinary)} is up to date`);
+  console.log('setup: done');
+} catch (err) {
+  console.error(`setup: ${(err as Error).message}`);
+  process.exitCode = 1;
+}
