@@ -40,8 +40,10 @@ export interface PublicUser {
 export interface AuthServiceOptions {
   jwtSecret: string;
   tokenTtlSeconds: number;
-  /** Failed logins allowed per username and per client address in `windowMs`. */
+  /** Failed logins allowed per username in `windowMs` (10). */
   maxFailures?: number;
+  /** Failed logins allowed per client address in `windowMs` (100: an office shares one address). */
+  maxFailuresPerAddress?: number;
   windowMs?: number;
   nowMs?: () => number;
 }
@@ -81,6 +83,7 @@ export function toPublicUser(u: AuthUser): PublicUser {
 export class AuthService {
   private readonly models: Models;
   private readonly failures: RateLimiter;
+  private readonly addressFailures: RateLimiter;
   private readonly nowMs: () => number;
 
   constructor(
@@ -90,20 +93,22 @@ export class AuthService {
     this.models = getModels(conn);
     this.nowMs = options.nowMs ?? wallClockMs;
     this.failures = new RateLimiter(options.maxFailures ?? 10, options.windowMs ?? 15 * 60_000, this.nowMs);
+    this.addressFailures = new RateLimiter(options.maxFailuresPerAddress ?? 100, options.windowMs ?? 15 * 60_000, this.nowMs);
   }
 
   async login(username: string, password: string, clientAddress: string): Promise<{ token: string; expiresAt: string; user: PublicUser }> {
-    const keys = [`user:${username.toLowerCase()}`, `ip:${clientAddress}`];
-    const wait = Math.max(...keys.map((k) => this.failures.blockedFor(k)));
+    const userKey = username.toLowerCase();
+    const wait = Math.max(this.failures.blockedFor(userKey), this.addressFailures.blockedFor(clientAddress));
     if (wait > 0) throw new RateLimited('Too many failed logins; try again later.', wait);
 
     const doc = await this.models.User.findOne({ username }).lean();
     const ok = await bcrypt.compare(password, doc?.passwordHash ?? DUMMY_HASH);
     if (!doc || !ok || doc.active === false) {
-      for (const k of keys) this.failures.hit(k);
+      this.failures.hit(userKey);
+      this.addressFailures.hit(clientAddress);
       throw new Unauthorized('Unknown username or wrong password.', 'BAD_CREDENTIALS');
     }
-    this.failures.reset(keys[0]);
+    this.failures.reset(userKey);
     const user = toAuthUser(doc);
     const iat = Math.floor(this.nowMs() / 1000);
     const exp = iat + this.options.tokenTtlSeconds;

@@ -1,0 +1,139 @@
+/**
+ * The express app: JSON API under /api, built from its dependencies (no
+ * listen; the entry point or the test does that).
+ *
+ *   const app = createApp({ engine, db: connection, config, logger });
+ *   app.listen(config.port, config.host);
+ */
+import express, { type Express, type RequestHandler } from 'express';
+import type { Connection } from 'mongoose';
+import { attachUserTaskListener } from '../domain/services/index.js';
+import type { OrderKind } from '../domain/work-order.model.js';
+import type { ProcessEngine } from '../engine/port.js';
+import { authRoutes } from './auth/router.js';
+import { AuthService } from './auth/service.js';
+import { clockRoutes } from './clock/router.js';
+import { ClockService } from './clock/service.js';
+import type { AppConfig } from './config.js';
+import { errorMiddleware, notFoundMiddleware, UnsupportedMediaType } from './errors.js';
+import { healthRoutes } from './health/router.js';
+import { mountEndpoints, type Endpoint } from './http.js';
+import type { Logger } from './logger.js';
+import { notificationRoutes } from './notifications/router.js';
+import { openApiRoutes } from './openapi/router.js';
+import { processInstanceRoutes } from './process-instances/router.js';
+import { ProcessInstanceService } from './process-instances/service.js';
+import { engineLinter, type ModelLinter } from './processes/lint.js';
+import { processRoutes } from './processes/router.js';
+import { ProcessService } from './processes/service.js';
+import { reportRoutes } from './reports/router.js';
+import { ReportService } from './reports/service.js';
+import { fileFormSource, parseForm, type FormDefinition, type FormSource } from './tasks/forms.js';
+import { taskRoutes } from './tasks/router.js';
+import { TaskService } from './tasks/service.js';
+import { workOrderRoutes } from './work-orders/router.js';
+import { WorkOrderService } from './work-orders/service.js';
+
+export interface AppDeps {
+  engine: ProcessEngine;
+  db: Connection;
+  config: AppConfig;
+  logger: Logger;
+  /** Camunda forms for task validation; `processes/forms/` by default. */
+  forms?: FormSource;
+  /** Model linter for deployments; engine/lint's `lintModel` by default. */
+  lint?: ModelLinter;
+  /** Process id per order kind; the kind's own name by default. */
+  processOfKind?: Record<OrderKind, string>;
+  /** Register the deadline/timeline listener on the engine (default true; once per engine and connection). */
+  attachTaskListener?: boolean;
+}
+
+/** An engine that can hand out deployed forms (the embedded adapter can; the port does not require it). */
+interface FormStore {
+  getForm(formId: string): Promise<unknown>;
+}
+const hasForms = (engine: ProcessEngine): engine is ProcessEngine & FormStore =>
+  typeof (engine as Partial<FormStore>).getForm === 'function';
+
+/** Forms deployed through this API, then the engine's deployed forms, then the files in processes/forms. */
+function layeredForms(engine: ProcessEngine, base: FormSource): { source: FormSource; add(forms: Record<string, unknown>): void } {
+  const deployed = new Map<string, FormDefinition>();
+  const fromEngine = async (id: string): Promise<FormDefinition | undefined> => {
+    if (!hasForms(engine)) return undefined;
+    try {
+      const json = await engine.getForm(id);
+      return json === undefined ? undefined : { ...parseForm(json), id };
+    } catch {
+      return undefined;
+    }
+  };
+  return {
+    source: { get: async (id) => deployed.get(id) ?? (await fromEngine(id)) ?? base.get(id) },
+    add(forms) {
+      for (const [id, json] of Object.entries(forms)) deployed.set(id, { ...parseForm(json), id });
+    },
+  };
+}
+
+/** 415 for a body that is not JSON (a request without a body is fine). */
+const requireJsonBody: RequestHandler = (req, _res, next) => {
+  const length = req.headers['content-length'];
+  const hasBody = req.headers['transfer-encoding'] !== undefined || (length !== undefined && Number(length) > 0);
+  if (hasBody && !req.is(['application/json', 'application/*+json'])) {
+    next(new UnsupportedMediaType(`The request body must be application/json, not ${req.headers['content-type'] ?? 'unspecified'}.`));
+    return;
+  }
+  next();
+};
+
+function requestLog(logger: Logger): RequestHandler {
+  return (req, res, next) => {
+    const started = performance.now();
+    res.on('finish', () => {
+      const fields = { method: req.method, path: req.path, status: res.statusCode, ms: Math.round(performance.now() - started) };
+      if (res.statusCode >= 500) logger.error('request', fields);
+      else logger.info('request', fields);
+    });
+    next();
+  };
+}
+
+export function createApp(deps: AppDeps): Express {
+  const { engine, db, config, logger } = deps;
+  if (deps.attachTaskListener !== false) attachUserTaskListener(engine, db, logger);
+
+  const forms = layeredForms(engine, deps.forms ?? fileFormSource());
+  const auth = new AuthService(db, { jwtSecret: config.jwtSecret, tokenTtlSeconds: config.tokenTtlSeconds });
+
+  const endpoints: Endpoint[] = [
+    ...healthRoutes({ engine, conn: db, mode: config.mode, clockControl: config.clockControl }),
+    ...authRoutes(auth),
+    ...workOrderRoutes(new WorkOrderService({ conn: db, engine, logger, ...(deps.processOfKind ? { processOfKind: deps.processOfKind } : {}) })),
+    ...taskRoutes(new TaskService({ engine, forms: forms.source, logger })),
+    ...processRoutes(new ProcessService({ engine, lint: deps.lint ?? engineLinter(logger), onFormsDeployed: (f) => forms.add(f) })),
+    ...processInstanceRoutes(new ProcessInstanceService(engine)),
+    ...clockRoutes(new ClockService(engine, config.clockControl)),
+    ...reportRoutes(new ReportService(db)),
+    ...notificationRoutes(db),
+  ];
+  endpoints.push(...openApiRoutes(endpoints));
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(requestLog(logger));
+  app.use('/api', (_req, res, next) => {
+    res.setHeader('Cache-Control', 'no-store');
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    next();
+  });
+  app.use('/api', requireJsonBody);
+  app.use('/api', express.json({ limit: config.bodyLimit, type: ['application/json', 'application/*+json'] }));
+  app.use('/api', mountEndpoints(endpoints, auth));
+  app.use(notFoundMiddleware);
+  app.use(errorMiddleware(logger));
+  return app;
+}
+
+/** The endpoint list without an app (for tooling that prints the route table). */
+export { buildOpenApiDocument } from './openapi/document.js';

@@ -1,0 +1,86 @@
+import { idParam } from '../common-schemas.js';
+import { endpoint, type Endpoint } from '../http.js';
+import {
+  cancelWorkOrderBody,
+  createWorkOrderBody,
+  exportWorkOrdersQuery,
+  listWorkOrdersQuery,
+  workOrderList,
+  workOrderView,
+} from './schemas.js';
+import type { WorkOrderService } from './service.js';
+
+const STAFF = ['dispatcher', 'unit', 'technician', 'supervisor', 'manager', 'finance', 'process-owner', 'admin'] as const;
+
+export function workOrderRoutes(service: WorkOrderService): Endpoint[] {
+  return [
+    endpoint({
+      method: 'post',
+      path: '/work-orders',
+      tag: 'work-orders',
+      summary: 'Report a work order; starts its BPMN process',
+      description:
+        'A resident may only report for their own flat (403 otherwise); staff for anyone. ' +
+        'Kind `repair` starts process `repair` (the process id of each kind equals the kind). ' +
+        '409 PROCESS_NOT_DEPLOYED when the kind\'s model is not deployed; nothing is stored then.',
+      access: 'authenticated',
+      body: createWorkOrderBody,
+      status: 201,
+      response: workOrderView,
+      errors: [409, 503],
+      handle: async ({ user, body }) => service.create(user, body),
+    }),
+    endpoint({
+      method: 'get',
+      path: '/work-orders',
+      tag: 'work-orders',
+      summary: 'The ledger (台账), filtered; a resident sees only their own orders',
+      access: 'authenticated',
+      query: listWorkOrdersQuery,
+      response: workOrderList,
+      handle: async ({ user, query }) => service.list(user, query),
+    }),
+    endpoint({
+      method: 'get',
+      path: '/work-orders/export',
+      tag: 'work-orders',
+      summary: 'Ledger export (CSV); reporter name and phone masked unless the caller may see them',
+      access: STAFF,
+      query: exportWorkOrdersQuery,
+      produces: 'text/csv',
+      handle: async ({ user, query, res }) => {
+        const csv = await service.exportCsv(user, query);
+        res
+          .status(200)
+          .type('text/csv; charset=utf-8')
+          .setHeader('Content-Disposition', 'attachment; filename="work-orders.csv"');
+        res.send(csv);
+        return undefined;
+      },
+    }),
+    endpoint({
+      method: 'get',
+      path: '/work-orders/:id',
+      tag: 'work-orders',
+      summary: 'One order with deadlines, timeline, fees and rating',
+      description: "A resident asking for someone else's order gets 404.",
+      access: 'authenticated',
+      params: idParam,
+      response: workOrderView,
+      handle: async ({ user, params }) => service.get(user, params.id),
+    }),
+    endpoint({
+      method: 'post',
+      path: '/work-orders/:id/cancel',
+      tag: 'work-orders',
+      summary: 'Cancel (withdraw) an order before sign-off; cancels its process instance',
+      description: 'Reporter or dispatcher only (403); 409 once the unit has signed for it or the order has moved on.',
+      access: 'authenticated',
+      params: idParam,
+      body: cancelWorkOrderBody,
+      response: workOrderView,
+      errors: [409],
+      handle: async ({ user, params, body }) => service.cancel(user, params.id, body.reason),
+    }),
+  ];
+}

@@ -1,0 +1,441 @@
+/**
+ * The ledger: creating an order (and starting its process), reading and
+ * listing with resident scoping and masking, the CSV export, cancellation.
+ */
+import { DateTime } from 'luxon';
+import type { Connection } from 'mongoose';
+import { EngineError, type ProcessEngine, type Variables } from '../../engine/port.js';
+import { getModels, type Models } from '../../domain/models.js';
+import type { TimelineDoc } from '../../domain/timeline.model.js';
+import { MongoDirectory } from '../../domain/services/directory.js';
+import { isObjectIdLike, MongoOrderStore } from '../../domain/services/order-store.js';
+import { nextOrderNumber } from '../../domain/services/numbers.js';
+import type { Channel, OrderKind, WorkOrderDoc } from '../../domain/work-order.model.js';
+import type { AuthUser } from '../auth/service.js';
+import { Conflict, Forbidden, NotFound, ServiceUnavailable, ValidationError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import { maskName, maskPhone, maskPhonesInText } from '../masking.js';
+import { canCancel, canReadOrder, canSeeReporter, isStaff } from './policy.js';
+import type { CreateWorkOrderBody, ExportWorkOrdersQuery, ListWorkOrdersQuery } from './schemas.js';
+
+/** The BPMN process each kind of order starts (process id = file name in processes/). */
+export const PROCESS_OF_KIND: Record<OrderKind, string> = {
+  repair: 'repair',
+  'urgent-appeal': 'urgent-appeal',
+  'paid-service': 'paid-service',
+  quality: 'quality',
+  complaint: 'complaint',
+  compensation: 'compensation',
+  consultation: 'consultation',
+};
+
+/** Statuses before sign-off (签收), in which an order may still be canceled. */
+const CANCELABLE = new Set(['reported', 'dispatched']);
+
+const DEFAULT_ZONE = 'Asia/Shanghai';
+
+type OrderRecord = WorkOrderDoc & { _id: unknown };
+
+export interface WorkOrderView {
+  id: string;
+  number: string;
+  kind: OrderKind;
+  status: string;
+  processInstanceKey: string | null;
+  bpmnProcessId: string | null;
+  processVersion: number | null;
+  communityId: string;
+  address: string;
+  description: string;
+  faultType: string | null;
+  symptom: string | null;
+  part: string | null;
+  priority: number | null;
+  repairClass: string | null;
+  responsibility: string | null;
+  reporter: { name: string; phone: string } | null;
+  reporterMasked: boolean;
+  reporterUserId: string | null;
+  reportedBy: string;
+  channel: Channel;
+  reportedAt: string;
+  desiredTime: string | null;
+  catalogueItemId: string | null;
+  claimAmount: number | null;
+  attachments: string[];
+  assignedUnitId: string | null;
+  technicianId: string | null;
+  signedAt: string | null;
+  closedAt: string | null;
+  cancelReason: string | null;
+  deadlines: { name: string; dueAt: string; metAt: string | null; breached: boolean; canceledAt: string | null; taskKey?: string }[];
+  timeline?: { at: string; type: string; actor: string; note: string; elementId: string | null }[];
+  fees: Record<string, unknown> | null;
+  rating: Record<string, unknown> | null;
+  fields: Record<string, unknown>;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+const iso = (d: Date | null | undefined): string | null => (d ? new Date(d).toISOString() : null);
+
+export interface WorkOrderServiceDeps {
+  conn: Connection;
+  engine: ProcessEngine;
+  logger: Logger;
+  processOfKind?: Record<OrderKind, string>;
+}
+
+export class WorkOrderService {
+  private readonly models: Models;
+  private readonly directory: MongoDirectory;
+  private readonly orders: MongoOrderStore;
+  private readonly processOfKind: Record<OrderKind, string>;
+
+  constructor(private readonly deps: WorkOrderServiceDeps) {
+    this.models = getModels(deps.conn);
+    this.directory = new MongoDirectory(deps.conn);
+    this.orders = new MongoOrderStore(deps.conn, () => deps.engine.clock.now());
+    this.processOfKind = deps.processOfKind ?? PROCESS_OF_KIND;
+  }
+
+  /* ------------------------------------------------------------- create */
+
+  async create(user: AuthUser, body: CreateWorkOrderBody): Promise<WorkOrderView> {
+    const community = await this.directory.community(body.communityId);
+    if (!community) throw new ValidationError('The request is invalid.', [{ path: 'communityId', message: 'unknown community' }]);
+
+    const staff = isStaff(user);
+    if (!staff) {
+      // A resident may only create orders for their own flat.
+      const flat = user.flat;
+      if (!flat || flat.communityId !== body.communityId || normalizeAddress(flat.address) !== normalizeAddress(body.address)) {
+        throw new Forbidden('A resident may only report for their own flat.', 'NOT_OWN_FLAT');
+      }
+    }
+    const channel: Channel = body.channel ?? (staff ? 'phone' : 'app');
+    const reporter = body.reporter ?? (!staff ? { name: user.name, phone: user.phone ?? '' } : undefined);
+    if (!reporter && channel !== 'sensor') {
+      throw new ValidationError('The request is invalid.', [{ path: 'reporter', message: 'is required (name and phone of who reports)' }]);
+    }
+    const reporterUserId = !staff ? user.id : await this.residentIdFor(body.communityId, body.address);
+
+    const bpmnProcessId = this.processOfKind[body.kind];
+    await this.ensureDeployed(bpmnProcessId);
+
+    const now = this.deps.engine.clock.now();
+    const number = await nextOrderNumber(this.deps.conn, body.kind, now, community.timeZone);
+    const priority = body.priority;
+    const doc: Omit<WorkOrderDoc, 'createdAt' | 'updatedAt'> = {
+      number,
+      kind: body.kind,
+      status: 'reported',
+      communityId: body.communityId,
+      address: body.address,
+      description: body.description,
+      ...(body.faultType !== undefined ? { faultType: body.faultType } : {}),
+      ...(body.symptom !== undefined ? { symptom: body.symptom } : {}),
+      ...(body.part !== undefined ? { part: body.part } : {}),
+      ...(priority !== undefined ? { priority, repairClass: priority <= 2 ? 'emergency' : 'routine' } : {}),
+      ...(body.responsibility !== undefined ? { responsibility: body.responsibility } : {}),
+      ...(reporter ? { reporter } : {}),
+      ...(reporterUserId ? { reporterUserId } : {}),
+      createdByUserId: user.id,
+      createdByUsername: user.username,
+      channel,
+      reportedAt: now,
+      ...(body.desiredTime !== undefined ? { desiredTime: new Date(body.desiredTime) } : {}),
+      ...(body.catalogueItemId !== undefined ? { catalogueItemId: body.catalogueItemId } : {}),
+      ...(body.claimAmount !== undefined ? { claimAmount: body.claimAmount } : {}),
+      attachments: body.attachments ?? [],
+      assignedUnitId: null,
+      technicianId: null,
+      processInstanceKey: null,
+      bpmnProcessId,
+      deadlines: [],
+      fees: null,
+      rating: null,
+      fields: {},
+      signedAt: null,
+      closedAt: null,
+      appliedKeys: [],
+      version: 0,
+    };
+    const created = await this.models.WorkOrder.create(doc);
+    const id = String(created._id);
+
+    const variables: Variables = {
+      workOrderId: id,
+      orderNumber: number,
+      communityId: body.communityId,
+      kind: body.kind,
+      ...(priority !== undefined ? { priority } : {}),
+      ...(body.responsibility !== undefined ? { responsibility: body.responsibility } : {}),
+      ...(body.faultType !== undefined ? { faultType: body.faultType } : {}),
+      ...(body.symptom !== undefined ? { symptom: body.symptom } : {}),
+      ...(body.part !== undefined ? { part: body.part } : {}),
+      description: body.description,
+      address: body.address,
+      channel,
+      reportedBy: user.username,
+      ...(reporterUserId ? { reporterUserId } : {}),
+      reportedAt: now.toISOString(),
+      ...(body.desiredTime !== undefined ? { desiredTime: body.desiredTime } : {}),
+      ...(body.catalogueItemId !== undefined ? { catalogueItemId: body.catalogueItemId } : {}),
+      ...(body.claimAmount !== undefined ? { claimAmount: body.claimAmount } : {}),
+      firstUnitId: community.firstUnitId,
+      secondUnitId: community.secondUnitId ?? null,
+    };
+
+    try {
+      await this.orders.addTimeline(id, {
+        key: 'reported',
+        type: 'reported',
+        actor: user.username,
+        note: `${body.kind} reported via ${channel}`,
+        at: now,
+      });
+      const started = await this.deps.engine.startInstance(bpmnProcessId, variables, { businessKey: id });
+      await this.models.WorkOrder.updateOne(
+        { _id: id },
+        {
+          $set: { processInstanceKey: started.processInstanceKey, bpmnProcessId: started.bpmnProcessId, processVersion: started.version },
+          $inc: { version: 1 },
+        },
+      );
+    } catch (err) {
+      // A rejected request changes nothing: remove what this request wrote.
+      await this.removeOrder(id).catch((cleanupErr: unknown) =>
+        this.deps.logger.error('could not remove the order of a failed start', { orderId: id, error: cleanupErr }),
+      );
+      throw this.startError(err, bpmnProcessId);
+    }
+    return this.get(user, id);
+  }
+
+  private async ensureDeployed(bpmnProcessId: string): Promise<void> {
+    let deployed: boolean;
+    try {
+      deployed = (await this.deps.engine.listProcesses()).some((p) => p.bpmnProcessId === bpmnProcessId);
+    } catch (err) {
+      throw this.startError(err, bpmnProcessId);
+    }
+    if (!deployed) throw notDeployed(bpmnProcessId);
+  }
+
+  private startError(err: unknown, bpmnProcessId: string): unknown {
+    if (err instanceof EngineError) {
+      if (err.code === 'NOT_FOUND') return notDeployed(bpmnProcessId);
+      if (err.code === 'UNAVAILABLE') return new ServiceUnavailable(`The process engine is not available: ${err.message}`, 'ENGINE_UNAVAILABLE');
+      if (err.code === 'INVALID') return new Conflict(`The process ${bpmnProcessId} could not start: ${err.message}`, 'PROCESS_START_FAILED', err.details);
+    }
+    return err;
+  }
+
+  private async removeOrder(id: string): Promise<void> {
+    await this.models.Timeline.deleteMany({ workOrderId: id });
+    await this.models.Notification.deleteMany({ workOrderId: id });
+    await this.models.WorkOrder.deleteOne({ _id: id });
+  }
+
+  /** Staff reporting for a registered resident's flat: link the order to that resident. */
+  private async residentIdFor(communityId: string, address: string): Promise<string | undefined> {
+    const residents = await this.models.User.find({ roles: 'resident', 'flat.communityId': communityId }, { _id: 1, flat: 1 }).lean();
+    const match = residents.filter((r) => r.flat && normalizeAddress(r.flat.address) === normalizeAddress(address));
+    return match.length === 1 ? match[0]._id : undefined;
+  }
+
+  /* --------------------------------------------------------------- read */
+
+  async get(user: AuthUser, id: string): Promise<WorkOrderView> {
+    const doc = await this.load(id);
+    if (!canReadOrder(user, doc)) throw new NotFound(`Work order ${id} not found.`, 'WORK_ORDER_NOT_FOUND');
+    const timeline = await this.models.Timeline.find({ workOrderId: id }).sort({ at: 1, _id: 1 }).lean<TimelineDoc[]>();
+    return toView(doc, user, timeline);
+  }
+
+  async list(user: AuthUser, query: ListWorkOrdersQuery): Promise<{ items: WorkOrderView[]; total: number; limit: number; offset: number }> {
+    const filter = this.filterFor(user, query);
+    const [total, docs] = await Promise.all([
+      this.models.WorkOrder.countDocuments(filter),
+      this.models.WorkOrder.find(filter).sort({ reportedAt: -1, _id: -1 }).skip(query.offset).limit(query.limit).lean<OrderRecord[]>(),
+    ]);
+    return { items: docs.map((d) => toView(d, user)), total, limit: query.limit, offset: query.offset };
+  }
+
+  /** The ledger as CSV (UTF-8 with BOM for spreadsheet programs); reporter masked unless the caller may see it. */
+  async exportCsv(user: AuthUser, query: ExportWorkOrdersQuery): Promise<string> {
+    const filter = this.filterFor(user, query);
+    const docs = await this.models.WorkOrder.find(filter).sort({ reportedAt: -1, _id: -1 }).limit(50_000).lean<OrderRecord[]>();
+    const header = [
+      'number', 'kind', 'status', 'communityId', 'address', 'priority', 'repairClass', 'responsibility', 'faultType',
+      'symptom', 'part', 'reporterName', 'reporterPhone', 'channel', 'reportedAt', 'assignedUnitId', 'technicianId',
+      'breachedDeadlines', 'closedAt', 'rating',
+    ];
+    const rows = docs.map((d) => {
+      const v = toView(d, user);
+      return [
+        v.number, v.kind, v.status, v.communityId, v.address, v.priority, v.repairClass, v.responsibility, v.faultType,
+        v.symptom, v.part, v.reporter?.name, v.reporter?.phone, v.channel, v.reportedAt, v.assignedUnitId, v.technicianId,
+        v.deadlines.filter((x) => x.breached).length, v.closedAt, v.rating?.score,
+      ];
+    });
+    return '\uFEFF' + [header, ...rows].map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n';
+  }
+
+  private filterFor(user: AuthUser, q: ListWorkOrdersQuery | ExportWorkOrdersQuery): Record<string, unknown> {
+    const and: Record<string, unknown>[] = [];
+    if (!isStaff(user)) and.push({ $or: [{ reporterUserId: user.id }, { createdByUserId: user.id }] });
+    if (q.status?.length) and.push({ status: { $in: q.status } });
+    if (q.kind?.length) and.push({ kind: { $in: q.kind } });
+    if (q.communityId) and.push({ communityId: q.communityId });
+    if (q.priority !== undefined) and.push({ priority: q.priority });
+    if (q.from) and.push({ reportedAt: { $gte: boundary(q.from, 'from') } });
+    if (q.to) and.push({ reportedAt: { $lt: boundary(q.to, 'to') } });
+    if (q.q) {
+      const rx = { $regex: escapeRegex(q.q), $options: 'i' };
+      and.push({ $or: [{ number: rx }, { address: rx }, { description: rx }, { faultType: rx }, { symptom: rx }, { part: rx }] });
+    }
+    return and.length === 0 ? {} : and.length === 1 ? and[0] : { $and: and };
+  }
+
+  /* ------------------------------------------------------------- cancel */
+
+  async cancel(user: AuthUser, id: string, reason: string): Promise<WorkOrderView> {
+    const doc = await this.load(id);
+    if (!canReadOrder(user, doc)) throw new NotFound(`Work order ${id} not found.`, 'WORK_ORDER_NOT_FOUND');
+    if (!canCancel(user, doc)) throw new Forbidden('Only the reporter or a dispatcher may cancel an order.', 'NOT_ALLOWED_TO_CANCEL');
+    if (!CANCELABLE.has(doc.status) || doc.signedAt) {
+      throw new Conflict(`The order is ${doc.status}${doc.signedAt ? ' and signed for' : ''}: it can be canceled only before sign-off.`, 'NOT_CANCELABLE');
+    }
+    const now = this.deps.engine.clock.now();
+    // Claim the cancellation atomically: a sign-off racing us wins or loses as a whole.
+    const claimed = await this.models.WorkOrder.updateOne(
+      { _id: id, version: doc.version, status: doc.status, signedAt: null },
+      { $set: { status: 'withdrawn', cancelReason: reason, closedAt: now }, $inc: { version: 1 } },
+    );
+    if (claimed.matchedCount === 0) throw new Conflict('The order changed meanwhile; reload and try again.', 'VERSION_CONFLICT');
+    if (doc.processInstanceKey) {
+      try {
+        await this.deps.engine.cancelInstance(doc.processInstanceKey);
+      } catch (err) {
+        if (!(err instanceof EngineError && err.code === 'NOT_FOUND')) {
+          // Undo the claim: a rejected request changes nothing.
+          await this.models.WorkOrder.updateOne(
+            { _id: id, status: 'withdrawn' },
+            { $set: { status: doc.status, closedAt: doc.closedAt ?? null }, $unset: { cancelReason: 1 }, $inc: { version: 1 } },
+          );
+          if (err instanceof EngineError && err.code === 'CONFLICT') throw new Conflict(`The process cannot be canceled: ${err.message}`, 'NOT_CANCELABLE');
+          throw err;
+        }
+      }
+    }
+    await this.orders.addTimeline(id, { key: 'canceled', type: 'canceled', actor: user.username, note: `canceled: ${reason}`, at: now });
+    return this.get(user, id);
+  }
+
+  private async load(id: string): Promise<OrderRecord> {
+    if (!isObjectIdLike(id)) throw new NotFound(`Work order ${id} not found.`, 'WORK_ORDER_NOT_FOUND');
+    const doc = await this.models.WorkOrder.findById(id).lean<OrderRecord>();
+    if (!doc) throw new NotFound(`Work order ${id} not found.`, 'WORK_ORDER_NOT_FOUND');
+    return doc;
+  }
+}
+
+function notDeployed(bpmnProcessId: string): Conflict {
+  return new Conflict(`The process "${bpmnProcessId}" is not deployed; a process owner must deploy it first.`, 'PROCESS_NOT_DEPLOYED');
+}
+
+export function normalizeAddress(address: string): string {
+  return address.replace(/\s+/g, '').toLowerCase();
+}
+
+function escapeRegex(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** A date-time as given, or a local date: `from` = start of that day, `to` = start of the next (exclusive). */
+function boundary(value: string, side: 'from' | 'to'): Date {
+  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) {
+    const day = DateTime.fromISO(value, { zone: DEFAULT_ZONE }).startOf('day');
+    return (side === 'to' ? day.plus({ days: 1 }) : day).toJSDate();
+  }
+  return new Date(value);
+}
+
+/** CSV cell: quoted when needed; cells that a spreadsheet would run as a formula are defused. */
+function csvCell(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  let s = String(value);
+  if (/^[=+\-@\t\r]/.test(s) && typeof value === 'string') s = `'${s}`;
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+export function toView(d: OrderRecord, viewer: AuthUser, timeline?: TimelineDoc[]): WorkOrderView {
+  const showReporter = canSeeReporter(viewer, d);
+  const reporter = d.reporter?.name !== undefined || d.reporter?.phone !== undefined
+    ? showReporter
+      ? { name: d.reporter?.name ?? '', phone: d.reporter?.phone ?? '' }
+      : { name: maskName(d.reporter?.name ?? ''), phone: maskPhone(d.reporter?.phone ?? '') }
+    : null;
+  const note = (s: string): string => (showReporter ? s : maskPhonesInText(s));
+  return {
+    id: String(d._id),
+    number: d.number,
+    kind: d.kind,
+    status: d.status,
+    processInstanceKey: d.processInstanceKey ?? null,
+    bpmnProcessId: d.bpmnProcessId ?? null,
+    processVersion: d.processVersion ?? null,
+    communityId: d.communityId,
+    address: d.address,
+    description: note(d.description),
+    faultType: d.faultType ?? null,
+    symptom: d.symptom ?? null,
+    part: d.part ?? null,
+    priority: d.priority ?? null,
+    repairClass: d.repairClass ?? null,
+    responsibility: d.responsibility ?? null,
+    reporter,
+    reporterMasked: reporter !== null && !showReporter,
+    reporterUserId: d.reporterUserId ?? null,
+    reportedBy: d.createdByUsername,
+    channel: d.channel,
+    reportedAt: new Date(d.reportedAt).toISOString(),
+    desiredTime: iso(d.desiredTime),
+    catalogueItemId: d.catalogueItemId ?? null,
+    claimAmount: d.claimAmount ?? null,
+    attachments: d.attachments ?? [],
+    assignedUnitId: d.assignedUnitId ?? null,
+    technicianId: d.technicianId ?? null,
+    signedAt: iso(d.signedAt),
+    closedAt: iso(d.closedAt),
+    cancelReason: d.cancelReason ? note(d.cancelReason) : null,
+    deadlines: (d.deadlines ?? []).map((x) => ({
+      name: x.name,
+      dueAt: new Date(x.dueAt).toISOString(),
+      metAt: iso(x.metAt),
+      breached: Boolean(x.breached),
+      canceledAt: iso(x.canceledAt),
+      ...(x.taskKey ? { taskKey: x.taskKey } : {}),
+    })),
+    ...(timeline
+      ? {
+          timeline: timeline.map((t) => ({
+            at: new Date(t.at).toISOString(),
+            type: t.type,
+            actor: t.actor,
+            note: note(t.note),
+            elementId: t.elementId ?? null,
+          })),
+        }
+      : {}),
+    fees: (d.fees as Record<string, unknown> | null | undefined) ?? null,
+    rating: (d.rating as Record<string, unknown> | null | undefined) ?? null,
+    fields: d.fields ?? {},
+    version: d.version,
+    createdAt: iso(d.createdAt) ?? new Date(d.reportedAt).toISOString(),
+    updatedAt: iso(d.updatedAt) ?? new Date(d.reportedAt).toISOString(),
+  };
+}
