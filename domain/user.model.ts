@@ -31,6 +31,8 @@ export interface UserDoc {
   unitId?: string;
   communities: string[];
   flat?: Flat;
+  /** Candidate groups beyond the roles, e.g. `monitoring-centre` (night duty, R-WO-5). */
+  extraGroups?: string[];
   active: boolean;
   createdAt?: Date;
   updatedAt?: Date;
@@ -47,17 +49,20 @@ export const userSchema = new Schema<UserDoc>(
     unitId: { type: String },
     communities: { type: [String], default: [] },
     flat: { type: new Schema<Flat>({ communityId: String, address: String }, { _id: false }), required: false },
+    extraGroups: { type: [String], default: [] },
     active: { type: Boolean, default: true },
   },
   { collection: 'users', timestamps: true, versionKey: false },
 );
 
 /**
- * Candidate groups a user belongs to: the role names plus `unit:<unitId>`.
+ * Candidate groups a user belongs to: the role names plus `unit:<unitId>`,
+ * plus any extra groups the user was given (`monitoring-centre` ...).
  * BPMN user tasks name these in `zeebe:assignmentDefinition candidateGroups`.
  */
-export function groupsOf(user: Pick<UserDoc, 'roles' | 'unitId'>): string[] {
+export function groupsOf(user: Pick<UserDoc, 'roles' | 'unitId' | 'extraGroups'>): string[] {
   const groups: string[] = [...user.roles];
   if (user.unitId) groups.push(`unit:${user.unitId}`);
+  for (const g of user.extraGroups ?? []) if (!groups.includes(g)) groups.push(g);
   return groups;
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ROLES } from '../../domain/user.model.js';
 
-export const loginBody = z.strictObject({
+export const loginBody = z.object({
   username: z.string().trim().min(1, 'is required').max(64),
   password: z.string().min(1, 'is required').max(200),
 });

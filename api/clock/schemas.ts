@@ -11,7 +11,7 @@ export const isoDuration = z
   }, 'must be a positive ISO-8601 duration such as PT9M');
 
 export const moveClockBody = z
-  .strictObject({
+  .object({
     add: isoDuration.optional().describe('move forward by this duration'),
     pin: isoDateTime.optional().describe('set the clock to this time (forward only)'),
   })

@@ -8,7 +8,7 @@ import { getModels } from '../../domain/models.js';
 import type { AuthUser } from '../auth/service.js';
 import { endpoint, type Endpoint } from '../http.js';
 
-export const notificationsQuery = z.strictObject({
+export const notificationsQuery = z.object({
   workOrderId: z.string().min(1).max(64).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });

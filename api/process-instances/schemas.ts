@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-export const listInstancesQuery = z.strictObject({
+export const listInstancesQuery = z.object({
   bpmnProcessId: z.string().min(1).max(128).regex(/^[A-Za-z_][A-Za-z0-9_.-]*$/, 'is not a valid process id').optional(),
   state: z.enum(['active', 'completed', 'canceled', 'incident']).optional(),
   workOrderId: z.string().min(1).max(64).optional().describe('the business key'),

@@ -5,7 +5,7 @@ const dateOrDateTime = z
   .string()
   .refine((v) => isIsoDateTime(v) || /^\d{4}-\d{2}-\d{2}$/.test(v), 'must be a date (2026-11-01) or an ISO date-time with offset');
 
-export const kpiQuery = z.strictObject({
+export const kpiQuery = z.object({
   from: dateOrDateTime.optional(),
   to: dateOrDateTime.optional(),
   groupBy: z.enum(['community', 'unit', 'kind', 'priority']).default('community'),
@@ -24,7 +24,7 @@ export const kpiRow = z.object({
 });
 export const kpiResponse = z.object({ from: z.string().nullable(), to: z.string().nullable(), groupBy: z.string(), rows: z.array(kpiRow) });
 
-export const spotCheckQuery = z.strictObject({
+export const spotCheckQuery = z.object({
   week: z.string().regex(/^\d{4}-W(0[1-9]|[1-4]\d|5[0-3])$/, 'must be an ISO week such as 2026-W47'),
 });
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-export const listTasksQuery = z.strictObject({
+export const listTasksQuery = z.object({
   workOrderId: z.string().trim().min(1).max(64).optional(),
   kind: z.string().trim().min(1).max(64).regex(/^[a-z0-9-]+$/, 'must be a task kind such as sign-off').optional(),
   assignee: z.literal('me', { error: 'only "me" is supported' }).optional(),
@@ -11,7 +11,7 @@ export type ListTasksQuery = z.output<typeof listTasksQuery>;
 
 export const taskIdParam = z.strictObject({ id: z.string().min(1).max(64).regex(/^[A-Za-z0-9_.:-]+$/, 'is not a valid task id') });
 
-export const completeTaskBody = z.strictObject({
+export const completeTaskBody = z.object({
   variables: z.record(z.string(), z.unknown(), { error: 'must be an object of variables' }).default({}),
 });
 

@@ -65,7 +65,13 @@ export function completionSchema(kind: string, form: FormDefinition | undefined)
     node.field = field;
   }
   const formObject = nodeSchema(root, decision !== undefined) as z.ZodObject;
-  const shape: Record<string, z.ZodType> = { ...COMMON_OPTIONAL, ...formObject.shape, ...(decision ?? {}) };
+  const shape: Record<string, z.ZodType> = { ...COMMON_OPTIONAL, ...formObject.shape };
+  for (const [key, schema] of Object.entries(decision ?? {})) {
+    // Both name it: the table decides type and required-ness, the form's own
+    // constraints (options, min/max, lengths) still apply to a given value.
+    const formField = root.children.get(key)?.field;
+    shape[key] = formField ? (schema as z.ZodType).pipe(optionalWithDefault(fieldSchema(formField), formField)) : (schema as z.ZodType);
+  }
   for (const key of Object.keys(shape)) if (PROTECTED_VARIABLES.has(key) && !(decision && key in decision)) delete shape[key];
   return z.strictObject(shape) as unknown as z.ZodType<Record<string, unknown>>;
 }

@@ -6,7 +6,7 @@ import { isoDateTime, isIsoDateTime, listParam, paging, text } from '../common-s
 
 export const RESPONSIBILITIES = ['shared', 'paid', 'owner', 'developer'] as const;
 
-export const reporterSchema = z.strictObject({
+export const reporterSchema = z.object({
   name: text(50),
   phone: z
     .string()
@@ -66,16 +66,16 @@ const ledgerFilters = {
   q: z.string().trim().min(1).max(100).optional(),
 };
 
-export const listWorkOrdersQuery = z.strictObject({ ...ledgerFilters, ...paging });
+export const listWorkOrdersQuery = z.object({ ...ledgerFilters, ...paging });
 export type ListWorkOrdersQuery = z.output<typeof listWorkOrdersQuery>;
 
-export const exportWorkOrdersQuery = z.strictObject({
+export const exportWorkOrdersQuery = z.object({
   ...ledgerFilters,
   format: z.enum(['csv']).default('csv'),
 });
 export type ExportWorkOrdersQuery = z.output<typeof exportWorkOrdersQuery>;
 
-export const cancelWorkOrderBody = z.strictObject({ reason: text(500) });
+export const cancelWorkOrderBody = z.object({ reason: text(500) });
 
 /* ---------------------------------------------------------------- responses */
 

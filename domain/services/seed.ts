@@ -20,16 +20,19 @@ interface DemoUser {
   phone?: string;
   unitId?: string;
   flat?: { communityId: string; address: string };
+  extraGroups?: string[];
 }
 
 export const DEMO_USERS: readonly DemoUser[] = [
   { username: 'resident1', name: '张伟', roles: ['resident'], phone: '13812345678', flat: { communityId: 'C001', address: '1栋1单元101' } },
   { username: 'resident2', name: '李娜', roles: ['resident'], phone: '13987654321', flat: { communityId: 'C001', address: '2栋3单元502' } },
-  { username: 'dispatcher1', name: '王芳', roles: ['dispatcher'], phone: '13700000001' },
+  // Also stands in for the night monitoring centre (监控中心, R-WO-5) in the demo.
+  { username: 'dispatcher1', name: '王芳', roles: ['dispatcher'], phone: '13700000001', extraGroups: ['monitoring-centre'] },
   { username: 'unitA1', name: '刘强', roles: ['unit'], unitId: 'U-A', phone: '13700000002' },
   { username: 'unitB1', name: '陈杰', roles: ['unit'], unitId: 'U-B', phone: '13700000003' },
   { username: 'tech1', name: '赵磊', roles: ['technician'], phone: '13700000004' },
-  { username: 'supervisor1', name: '孙丽', roles: ['supervisor'], phone: '13700000005' },
+  // Also stands in for the outside escalation targets (区县维修应急中心, 街道房地办, R-REP-4) in the demo.
+  { username: 'supervisor1', name: '孙丽', roles: ['supervisor'], phone: '13700000005', extraGroups: ['district-centre', 'street-office'] },
   { username: 'manager1', name: '周敏', roles: ['manager'], phone: '13700000006' },
   { username: 'finance1', name: '吴静', roles: ['finance'], phone: '13700000007' },
   { username: 'owner1', name: '郑涛', roles: ['process-owner'], phone: '13700000008' },
@@ -85,6 +88,7 @@ export async function seedDemo(conn: Connection, options: SeedOptions = {}): Pro
       ...(u.phone ? { phone: u.phone } : {}),
       ...(u.unitId ? { unitId: u.unitId } : {}),
       ...(u.flat ? { flat: u.flat } : {}),
+      ...(u.extraGroups ? { extraGroups: u.extraGroups } : {}),
     };
     await models.User.updateOne({ _id: demoUserId(u.username) }, { $setOnInsert: doc }, { upsert: true });
   }
