@@ -44,7 +44,10 @@ func main() {
 	f, err := ferretdb.New(&ferretdb.Config{
 		Listener:  ferretdb.ListenerConfig{TCP: *listen},
 		Handler:   "sqlite",
-		SQLiteURL: "file:" + *dir + "/",
+		// Immediate transactions: with SQLite's default deferred ones, two
+		// connections that both upgrade from read to write fail at once with
+		// SQLITE_BUSY instead of waiting (FerretDB adds busy_timeout and WAL).
+		SQLiteURL: "file:" + *dir + "/?_txlock=immediate&_pragma=synchronous(normal)",
 		Logger:    logger,
 	})
 	if err != nil {
