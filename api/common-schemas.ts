@@ -41,5 +41,6 @@ export function listParam<T extends string>(values: readonly [T, ...T[]]) {
   return z
     .union([z.string(), z.array(z.string())])
     .transform((v) => (Array.isArray(v) ? v : [v]).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean))
-    .pipe(z.array(z.enum(values)).max(values.length * 2));
+    .pipe(z.array(z.enum(values)).max(values.length * 2))
+    .describe(`one or more of ${values.join(', ')} (comma-separated or repeated)`);
 }

@@ -93,7 +93,7 @@ export interface OpenApiInfo {
 
 export function buildOpenApiDocument(endpoints: readonly Endpoint[], info: OpenApiInfo = {}): Json {
   const c = new SchemaCollector();
-  c.components.Error = c.convert(errorSchema, 'output');
+  c.convert(errorSchema, 'output'); // registers components.schemas.Error (the schema carries its id)
   const paths: Record<string, Record<string, Json>> = {};
 
   for (const ep of endpoints) {

@@ -13,7 +13,7 @@ const shortText = (max: number) => z.string().trim().min(1, 'is required').max(m
 export const REPORT_RESULTS = ['repaired', 'extension', 'deferral', 'withdrawal'] as const;
 export const WITHDRAWAL_REASONS = ['wrong-info', 'out-of-scope', 'self-resolved'] as const;
 
-export const DECISIONS: Record<string, z.ZodRawShape> = {
+export const DECISIONS: Record<string, Record<string, z.ZodType>> = {
   // 签收
   'sign-off': { note: z.string().max(2000).optional() },
   // R-REP-6/7: later than the arrival limit → platform call-back
@@ -56,7 +56,7 @@ export const DECISIONS: Record<string, z.ZodRawShape> = {
 };
 
 /** Every kind accepts a free-text note. */
-export const COMMON_OPTIONAL: z.ZodRawShape = { note: z.string().max(2000).optional() };
+export const COMMON_OPTIONAL: Record<string, z.ZodType> = { note: z.string().max(2000).optional() };
 
 /**
  * Variables a task completion may never set: the order's identity and the

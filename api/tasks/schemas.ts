@@ -1,4 +1,9 @@
 import { z } from 'zod';
+import { DECISIONS } from './decisions.js';
+
+const decisionSummary = Object.entries(DECISIONS)
+  .map(([kind, shape]) => `${kind}: ${Object.entries(shape).map(([k, s]) => (s.safeParse(undefined).success ? `${k}?` : k)).join(', ') || '—'}`)
+  .join('; ');
 
 export const listTasksQuery = z.object({
   workOrderId: z.string().trim().min(1).max(64).optional(),
@@ -12,7 +17,10 @@ export type ListTasksQuery = z.output<typeof listTasksQuery>;
 export const taskIdParam = z.strictObject({ id: z.string().min(1).max(64).regex(/^[A-Za-z0-9_.:-]+$/, 'is not a valid task id') });
 
 export const completeTaskBody = z.object({
-  variables: z.record(z.string(), z.unknown(), { error: 'must be an object of variables' }).default({}),
+  variables: z
+    .record(z.string(), z.unknown(), { error: 'must be an object of variables' })
+    .default({})
+    .describe(`The task's form fields; the contract's decision variables per kind — ${decisionSummary}`),
 });
 
 const formFieldView = z.object({
