@@ -1041,6 +1041,7 @@ function taskView(doc: UserTaskDoc): UserTask {
 class InProcessWorker implements JobWorker {
   private running = true;
   private active = 0;
+  private activating = false;
   private loop: Promise<void> | undefined;
   private readonly timeoutMs: number;
   private readonly max: number;
@@ -1060,7 +1061,7 @@ class InProcessWorker implements JobWorker {
   }
 
   get busy(): boolean {
-    return this.active > 0;
+    return this.active > 0 || this.activating;
   }
 
   start(): void {
@@ -1072,6 +1073,7 @@ class InProcessWorker implements JobWorker {
       const capacity = this.max - this.active;
       let jobs: Job[] = [];
       if (capacity > 0) {
+        this.activating = true;
         try {
           jobs = await this.engine.activateJobs(this.type, capacity, this.timeoutMs, this.name);
         } catch (err) {
@@ -1081,8 +1083,10 @@ class InProcessWorker implements JobWorker {
           void err;
         }
       }
+      // Handlers count as active from here: no gap in which idle() sees nothing.
+      for (const _ of jobs) this.active++;
+      this.activating = false;
       for (const job of jobs) {
-        this.active++;
         this.engine.trackInflight(1);
         void this.handle(job).finally(() => {
           this.active--;

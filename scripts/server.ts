@@ -1,0 +1,128 @@
+/**
+ * The composition root: the one place that wires the real database, clock,
+ * engine, workers and HTTP API together. `npm start` (scripts/start.ts) and
+ * the tests that need a whole server (restart, end-to-end) use it.
+ */
+import { readdir, readFile } from 'node:fs/promises';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import express from 'express';
+import mongoose, { type Connection } from 'mongoose';
+import { createApp } from '../api/app.js';
+import type { AppConfig } from '../api/config.js';
+import { createLogger, type Logger } from '../api/logger.js';
+import { staticCalendarProvider } from '../domain/calendar.js';
+import { createDomainServices, seedDemo } from '../domain/services/index.js';
+import { ControlledClock, SystemClock, installClock } from '../engine/clock.js';
+import { EmbeddedEngine } from '../engine/embedded/index.js';
+import type { Clock, DeployResource, DeployedProcess, JobWorker, ProcessEngine } from '../engine/port.js';
+import { createHandlers, workers } from '../workers/index.js';
+
+const here = path.dirname(new URL(import.meta.url).pathname);
+export const repoRoot = path.resolve(here, '..');
+export const processesDir = path.join(repoRoot, 'processes');
+
+export interface RunningServer {
+  url: string;
+  engine: ProcessEngine;
+  connection: Connection;
+  deployed: DeployedProcess[];
+  close(): Promise<void>;
+}
+
+export interface ServerOptions {
+  config: AppConfig;
+  mongodbUri: string;
+  logger?: Logger;
+  /** Start time of a controllable clock (tests pin it); now by default. */
+  clockStart?: Date;
+}
+
+/** Every model and form in processes/, as deployable resources. */
+export async function processResources(dir = processesDir): Promise<DeployResource[]> {
+  const resources: DeployResource[] = [];
+  for (const name of (await readdir(dir)).sort()) {
+    if (name.endsWith('.bpmn')) resources.push({ name, content: await readFile(path.join(dir, name), 'utf8') });
+  }
+  const formsDir = path.join(dir, 'forms');
+  for (const name of (await readdir(formsDir).catch(() => [] as string[])).sort()) {
+    if (name.endsWith('.form')) resources.push({ name: `forms/${name}`, content: await readFile(path.join(formsDir, name), 'utf8') });
+  }
+  return resources;
+}
+
+function createClock(config: AppConfig, start?: Date): Clock {
+  if (!config.clockControl) return new SystemClock();
+  // Tests: time stands still until moved. Demo: time runs, shifted by what was added.
+  const clock = new ControlledClock(config.mode === 'test' ? 'frozen' : 'offset', start);
+  installClock(clock);
+  return clock;
+}
+
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  const { config } = options;
+  const logger = options.logger ?? createLogger({ level: config.logLevel });
+  const clock = createClock(config, options.clockStart);
+
+  const connection = await mongoose
+    .createConnection(options.mongodbUri, { serverSelectionTimeoutMS: 15_000, maxPoolSize: 8 })
+    .asPromise();
+
+  const engine = new EmbeddedEngine({
+    connection,
+    clock,
+    logger: {
+      info: (m) => logger.info(m),
+      warn: (m) => logger.warn(m),
+      error: (m) => logger.error(m),
+    },
+  });
+  await engine.start();
+
+  const deployed = await engine.deploy(await processResources());
+  for (const d of deployed) {
+    logger.info(d.duplicate ? 'model unchanged' : 'model deployed', { bpmnProcessId: d.bpmnProcessId, version: d.version });
+  }
+
+  if (config.mode !== 'production') await seedDemo(connection);
+
+  const services = createDomainServices(connection, () => clock.now());
+  const handlers = createHandlers({
+    ...services,
+    clock,
+    calendar: staticCalendarProvider(),
+  });
+  const running: JobWorker[] = [];
+  for (const worker of workers) {
+    const handler = handlers.get(worker.type);
+    if (handler) running.push(engine.createWorker(worker.type, handler, { timeoutMs: 30_000, maxJobsToActivate: 16 }));
+  }
+
+  const app = createApp({ engine, db: connection, config, logger });
+  const root = express();
+  root.use(app);
+  // The web UI: the built app when there is one, else the placeholder page.
+  const web = path.join(repoRoot, 'modeler', 'dist');
+  root.use(express.static((await readdir(web).catch(() => undefined)) ? web : path.join(repoRoot, 'modeler'), { index: 'index.html' }));
+  const server: Server = await new Promise((resolve, reject) => {
+    const s = root.listen(config.port, config.host, () => resolve(s));
+    s.once('error', reject);
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${config.host}:${port}`;
+
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> =>
+    (closing ??= (async () => {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await Promise.all(running.map((w) => w.close()));
+      await engine.close();
+      await connection.close();
+    })());
+
+  return { url, engine, connection, deployed, close };
+}
