@@ -111,7 +111,7 @@ export function createApp(deps: AppDeps): Express {
     ...authRoutes(auth),
     ...workOrderRoutes(new WorkOrderService({ conn: db, engine, logger, ...(deps.processOfKind ? { processOfKind: deps.processOfKind } : {}) })),
     ...taskRoutes(new TaskService({ engine, forms: forms.source, logger })),
-    ...processRoutes(new ProcessService({ engine, lint: deps.lint ?? engineLinter(logger), onFormsDeployed: (f) => forms.add(f) })),
+    ...processRoutes(new ProcessService({ engine, lint: deps.lint ?? engineLinter, onFormsDeployed: (f) => forms.add(f) })),
     ...processInstanceRoutes(new ProcessInstanceService(engine)),
     ...clockRoutes(new ClockService(engine, config.clockControl)),
     ...reportRoutes(new ReportService(db)),
