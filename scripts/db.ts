@@ -75,7 +75,7 @@ export async function ensureFerretBuilt(options: { force?: boolean } = {}): Prom
   const temporary = `${ferretBinary}.tmp-${process.pid}`;
   let code: number;
   try {
-    code = await run('go', ['build', '-buildvcs=false', '-trimpath', '-o', temporary, '.'], ferretSourceDir);
+    code = await run('go', ['build', '-buildvcs=false', '-o', temporary, '.'], ferretSourceDir);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
       throw new Error(
