@@ -67,6 +67,17 @@ export class ControlledClock implements Clock {
     return this.changed();
   }
 
+  /** What a restart needs to go on at the same time: the frozen instant, or the offset. */
+  snapshot(): { mode: ClockMode; frozenAt?: number; offsetMs?: number } {
+    return this.frozenAt !== undefined ? { mode: 'frozen', frozenAt: this.frozenAt } : { mode: 'offset', offsetMs: this.offsetMs };
+  }
+
+  /** Goes on from a snapshot, never backwards: a clock already later keeps its time. */
+  restore(saved: { frozenAt?: number; offsetMs?: number }): void {
+    const target = saved.frozenAt ?? (saved.offsetMs !== undefined ? RealDate.now() + saved.offsetMs : undefined);
+    if (target !== undefined && target > this.nowMs()) this.pin(new RealDate(target));
+  }
+
   onChange(listener: (now: Date) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);

@@ -124,6 +124,11 @@ export class EmbeddedEngine implements ProcessEngine {
   async start(): Promise<void> {
     await Promise.all(Object.values(this.m).map((model) => model.init()));
     this.jobSeq = realNow();
+    if (this.clock instanceof ControlledClock) {
+      const saved = await this.m.Clock.findById('clock').lean();
+      if (saved) this.clock.restore(saved);
+      await this.saveClock();
+    }
     // In a single-node runtime, a job still locked at start-up belonged to a process that is gone.
     await this.m.Job.updateMany({ state: 'activated' }, { $set: { state: 'activatable', availableAt: 0, lockedUntil: 0 } });
     const pending = await this.m.Outbox.find({}).sort({ rev: 1 }).lean<OutboxDoc[]>();
@@ -616,8 +621,19 @@ export class EmbeddedEngine implements ProcessEngine {
     } catch (err) {
       throw new EngineError('INVALID', (err as Error).message, [{ path: by.pin ? 'pin' : 'add', message: (err as Error).message }]);
     }
+    await this.saveClock();
     await this.runDueTimers();
     return clock.now();
+  }
+
+  private async saveClock(): Promise<void> {
+    if (!(this.clock instanceof ControlledClock)) return;
+    const snap = this.clock.snapshot();
+    const set = snap.mode === 'frozen' ? { frozenAt: snap.frozenAt } : { offsetMs: snap.offsetMs };
+    const unset = snap.mode === 'frozen' ? { offsetMs: 1 } : { frozenAt: 1 };
+    if (!(await insertOnce(this.m.Clock, { _id: 'clock', ...set }))) {
+      await this.m.Clock.findOneAndUpdate({ _id: 'clock' }, { $set: set, $unset: unset });
+    }
   }
 
   /** Fires every due timer (repeatedly, as firing can arm new due ones). */

@@ -153,6 +153,13 @@ export interface MessageDoc {
   publishedAt: Date;
 }
 
+/** The controllable clock's state (demo and test mode), so that a restart goes on at the same time. */
+export interface ClockDoc {
+  _id: 'clock';
+  frozenAt?: number;
+  offsetMs?: number;
+}
+
 export interface EngineModels {
   Deployment: Model<DeploymentDoc>;
   Form: Model<FormDoc>;
@@ -164,6 +171,7 @@ export interface EngineModels {
   Timer: Model<TimerDoc>;
   Subscription: Model<SubscriptionDoc>;
   Outbox: Model<OutboxDoc>;
+  Clock: Model<ClockDoc>;
 }
 
 const opts = { versionKey: false, minimize: false } as const;
@@ -181,6 +189,7 @@ export function engineModels(conn: Connection): EngineModels {
       Timer: conn.models.EngineTimer,
       Subscription: conn.models.EngineSubscription,
       Outbox: conn.models.EngineOutbox,
+      Clock: conn.models.EngineClock,
     } as EngineModels;
   }
 
@@ -336,5 +345,6 @@ export function engineModels(conn: Connection): EngineModels {
     Timer: conn.model<TimerDoc>('EngineTimer', timer),
     Subscription: conn.model<SubscriptionDoc>('EngineSubscription', subscription),
     Outbox: conn.model<OutboxDoc>('EngineOutbox', outbox),
+    Clock: conn.model<ClockDoc>('EngineClock', new Schema<ClockDoc>({ _id: String, frozenAt: Number, offsetMs: Number }, { ...opts, collection: 'engine_clock' })),
   };
 }
