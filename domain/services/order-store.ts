@@ -19,9 +19,15 @@ import type {
 import type { Deadline, WorkOrderDoc } from '../work-order.model.js';
 import { systemNow, type Now } from './clock.js';
 
-/** Mongo duplicate-key error (unique index). */
+/**
+ * Duplicate-key error of a unique index: 11000 on MongoDB (and on FerretDB for
+ * inserts); FerretDB 1.24 reports an update that creates a duplicate as code 1
+ * "UNIQUE constraint failed" (docs/ferretdb.md).
+ */
 export function isDuplicateKey(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 11000;
+  if (typeof err !== 'object' || err === null) return false;
+  const { code, message } = err as { code?: unknown; message?: unknown };
+  return code === 11000 || (code === 1 && typeof message === 'string' && message.includes('UNIQUE constraint failed'));
 }
 
 export function isObjectIdLike(id: string): boolean {
@@ -153,6 +159,17 @@ export class MongoOrderStore implements OrderStore {
       if (existing) {
         if (!isOpen(existing) || existing.dueAt.getTime() === input.dueAt.getTime()) return false;
         existing.dueAt = input.dueAt;
+        return true;
+      }
+      // A worker may already have opened this deadline by name (OrderStore.openDeadline):
+      // adopt it rather than keep two, and keep the worker's name, which it closes by.
+      const named = findLast(
+        list,
+        (d) => !d.taskKey && isOpen(d) && (d.name === input.name || d.dueAt.getTime() === input.dueAt.getTime()),
+      );
+      if (named) {
+        named.taskKey = input.taskKey;
+        named.dueAt = input.dueAt;
         return true;
       }
       list.push({

@@ -7,7 +7,6 @@
  * processes/ (deployed at start), with a frozen controllable clock. Scenario
  * tests talk HTTP only, so the same scenario runs on both.
  */
-import { readdir, readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import path from 'node:path';
@@ -20,8 +19,13 @@ import { createLogger, type LogEntry } from '../../api/logger.js';
 import type { ModelLinter } from '../../api/processes/lint.js';
 import { fileFormSource } from '../../api/tasks/forms.js';
 import { getModels, type Models } from '../../domain/models.js';
-import { seedDemo } from '../../domain/services/seed.js';
-import type { DeployResource, ProcessEngine } from '../../engine/port.js';
+import { staticCalendarProvider } from '../../domain/calendar.js';
+import { createDomainServices, seedDemo } from '../../domain/services/index.js';
+import { ControlledClock, installClock, uninstallClock } from '../../engine/clock.js';
+import { EmbeddedEngine } from '../../engine/embedded/index.js';
+import type { ProcessEngine } from '../../engine/port.js';
+import { processResources } from '../../scripts/server.js';
+import { createHandlers, workers } from '../../workers/index.js';
 import { useTestDatabase } from '../helpers/db.js';
 import { FakeEngine, repairScript } from './fake-engine.js';
 
@@ -73,37 +77,19 @@ export interface HarnessOptions {
 
 export const useRealEngine = process.env.API_TEST_ENGINE === 'embedded';
 const here = path.dirname(fileURLToPath(import.meta.url));
-const repoRoot = path.resolve(here, '../..');
 
-async function processResources(): Promise<DeployResource[]> {
-  const dir = path.join(repoRoot, 'processes');
-  const names = await readdir(dir).catch(() => [] as string[]);
-  const out: DeployResource[] = [];
-  for (const n of names.filter((x) => x.endsWith('.bpmn'))) out.push({ name: n, content: await readFile(path.join(dir, n), 'utf8') });
-  const formsDir = path.join(dir, 'forms');
-  for (const n of (await readdir(formsDir).catch(() => [] as string[])).filter((x) => x.endsWith('.form'))) {
-    out.push({ name: `forms/${n}`, content: await readFile(path.join(formsDir, n), 'utf8') });
-  }
-  return out;
-}
-
-/** The real embedded engine, loaded lazily so the fake-engine runs do not depend on it. */
+/** The real embedded engine with the models of processes/ and every job worker, on a frozen controllable clock. */
 async function realEngine(conn: Connection): Promise<ProcessEngine> {
-  const clockModule: string = '../../engine/clock.js';
-  const engineModule: string = '../../engine/embedded/index.js';
-  const { ControlledClock, installClock } = (await import(clockModule)) as {
-    ControlledClock: new (mode: 'frozen' | 'offset', start?: Date) => object;
-    installClock: (clock: object) => void;
-  };
-  const { createEmbeddedEngine } = (await import(engineModule)) as {
-    createEmbeddedEngine: (o: { connection: Connection; clock: object }) => ProcessEngine & { start(): Promise<void> };
-  };
   const clock = new ControlledClock('frozen', new Date('2026-11-23T10:00:00+08:00'));
   installClock(clock);
-  const engine = createEmbeddedEngine({ connection: conn, clock });
+  const engine = new EmbeddedEngine({ connection: conn, clock });
   await engine.start();
-  const resources = await processResources();
-  if (resources.length) await engine.deploy(resources);
+  await engine.deploy(await processResources());
+  const handlers = createHandlers({ ...createDomainServices(conn, () => clock.now()), clock, calendar: staticCalendarProvider() });
+  for (const worker of workers) {
+    const handler = handlers.get(worker.type);
+    if (handler) engine.createWorker(worker.type, handler, { timeoutMs: 30_000 });
+  }
   return engine;
 }
 
@@ -147,6 +133,7 @@ export function useApiHarness(options: HarnessOptions = {}): Harness {
   afterAll(async () => {
     await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
     await engine?.close();
+    if (useRealEngine) uninstallClock();
   });
 
   const call = async (method: string, p: string, o: CallOptions = {}): Promise<Reply> => {
@@ -163,6 +150,8 @@ export function useApiHarness(options: HarnessOptions = {}): Harness {
     }
     const res = await fetch(url + p, { method, headers, ...(body !== undefined ? { body } : {}) });
     const text = await res.text();
+    // The real engine moves on asynchronously (jobs, workers): let it settle after every write.
+    if (method !== 'GET' && engine) await engine.idle();
     let parsed: Json = undefined;
     if ((res.headers.get('content-type') ?? '').includes('json') && text) parsed = JSON.parse(text);
     return { status: res.status, body: parsed, text, headers: res.headers };
@@ -211,6 +200,7 @@ export function residentRepair(overrides: Record<string, unknown> = {}): Record<
     symptom: 'dripping',
     part: 'kitchen tap',
     priority: 3,
+    responsibility: 'shared',
     channel: 'app',
     ...overrides,
   };
