@@ -14,6 +14,16 @@ export const isoDateTime = z
   .refine(isIsoDateTime, 'must be an ISO-8601 date-time with offset, e.g. 2026-11-23T22:00:00+08:00')
   .meta({ format: 'date-time' });
 
+/** A calendar date `YYYY-MM-DD` that exists. */
+export function isIsoDate(value: string): boolean {
+  return /^\d{4}-\d{2}-\d{2}$/.test(value) && DateTime.fromISO(value).isValid;
+}
+
+/** `from` / `to` filters: a date (community local day) or a date-time with offset. */
+export const dateOrDateTime = z
+  .string()
+  .refine((v) => isIsoDateTime(v) || isIsoDate(v), 'must be a date (2026-11-23) or an ISO date-time with offset');
+
 /** Non-empty trimmed text with a maximum length. */
 export const text = (max: number) => z.string().trim().min(1, 'is required').max(max, `must be at most ${max} characters`);
 

@@ -161,6 +161,24 @@ export function toDomainError(err: unknown): DomainError | undefined {
         }
     }
   }
+  // Other client errors raised inside express / router (e.g. a path that does not
+  // URI-decode) carry an http-errors style 4xx status: answer it, never 500.
+  const status = httpStatusOf(err);
+  if (status !== undefined && status >= 400 && status < 500) {
+    const message = 'The request could not be understood.';
+    if (status === 404) return new NotFound();
+    if (status === 413) return new PayloadTooLarge();
+    if (status === 415) return new UnsupportedMediaType();
+    return new ValidationError(message, err instanceof URIError ? [{ path: '', message: 'malformed percent-encoding in the URL' }] : [], 'BAD_REQUEST');
+  }
+  return undefined;
+}
+
+function httpStatusOf(err: unknown): number | undefined {
+  if (typeof err !== 'object' || err === null) return undefined;
+  const { status, statusCode } = err as { status?: unknown; statusCode?: unknown };
+  if (typeof status === 'number') return status;
+  if (typeof statusCode === 'number') return statusCode;
   return undefined;
 }
 

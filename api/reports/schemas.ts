@@ -1,9 +1,6 @@
 import { z } from 'zod';
-import { isIsoDateTime } from '../common-schemas.js';
+import { dateOrDateTime } from '../common-schemas.js';
 
-const dateOrDateTime = z
-  .string()
-  .refine((v) => isIsoDateTime(v) || /^\d{4}-\d{2}-\d{2}$/.test(v), 'must be a date (2026-11-01) or an ISO date-time with offset');
 
 export const kpiQuery = z.object({
   from: dateOrDateTime.optional(),

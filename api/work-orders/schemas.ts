@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { CHANNELS, ORDER_KINDS, ORDER_STATUSES } from '../../domain/work-order.model.js';
 import type { OrderStatus } from '../../domain/ports.js';
-import { isoDateTime, isIsoDateTime, listParam, paging, text } from '../common-schemas.js';
+import { dateOrDateTime, isoDateTime, listParam, paging, text } from '../common-schemas.js';
 
 export const RESPONSIBILITIES = ['shared', 'paid', 'owner', 'developer'] as const;
 
@@ -51,10 +51,6 @@ export const createWorkOrderBody = z
   .meta({ id: 'CreateWorkOrder' });
 export type CreateWorkOrderBody = z.output<typeof createWorkOrderBody>;
 
-/** `from` / `to`: a date-time with offset, or a local date (community time, Asia/Shanghai). */
-const dateOrDateTime = z
-  .string()
-  .refine((v) => isIsoDateTime(v) || /^\d{4}-\d{2}-\d{2}$/.test(v), 'must be a date (2026-11-23) or an ISO date-time with offset');
 
 const ledgerFilters = {
   status: listParam(ORDER_STATUSES as unknown as readonly [OrderStatus, ...OrderStatus[]]).optional(),

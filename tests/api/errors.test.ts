@@ -42,6 +42,7 @@ const throwers: Record<string, () => unknown> = {
   engineInvalid: () => new EngineError('INVALID', 'bad model', [{ path: 'repair.bpmn', message: 'unreadable' }]),
   engineUnavailable: () => new EngineError('UNAVAILABLE', 'gateway down'),
   unexpected: () => new TypeError('cannot read properties of undefined (secret internals at /srv/app.js:12)'),
+  httpClientError: () => Object.assign(new URIError("Failed to decode param '%E0%A4%A'"), { status: 400 }),
 };
 
 beforeAll(async () => {
@@ -82,6 +83,7 @@ describe('error mapping: every status in one table', () => {
     ['engineConflict', 409, 'ENGINE_CONFLICT'],
     ['engineInvalid', 400, 'ENGINE_INVALID'],
     ['engineUnavailable', 503, 'ENGINE_UNAVAILABLE'],
+    ['httpClientError', 400, 'BAD_REQUEST'],
     ['unexpected', 500, 'INTERNAL_ERROR'],
   ];
 
@@ -133,6 +135,11 @@ describe('error mapping: every status in one table', () => {
       body: '{}',
     });
     expect(charset.status).toBe(415);
+  });
+
+  it('a URL that does not decode → 400, not 500', async () => {
+    const res = await fetch(`${url}/throw/%E0%A4%A`);
+    expect([400, 404]).toContain(res.status);
   });
 
   it('unknown route → 404 with the error body', async () => {
