@@ -135,5 +135,5 @@ export function createApp(deps: AppDeps): Express {
   return app;
 }
 
-/** The endpoint list without an app (for tooling that prints the route table). */
+/** For tooling that wants the OpenAPI document without serving it. */
 export { buildOpenApiDocument } from './openapi/document.js';
