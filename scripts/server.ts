@@ -66,7 +66,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const clock = createClock(config, options.clockStart);
 
   const connection = await mongoose
-    .createConnection(options.mongodbUri, { serverSelectionTimeoutMS: 15_000, maxPoolSize: 8 })
+    .createConnection(options.mongodbUri, { serverSelectionTimeoutMS: 15_000 })
     .asPromise();
 
   const engine = new EmbeddedEngine({
