@@ -37,6 +37,8 @@ export interface ServerOptions {
   logger?: Logger;
   /** Start time of a controllable clock (tests pin it); now by default. */
   clockStart?: Date;
+  /** Driver command monitoring (the benchmark's profile). */
+  monitorCommands?: boolean;
 }
 
 /** Every model and form in processes/, as deployable resources. */
@@ -66,7 +68,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const clock = createClock(config, options.clockStart);
 
   const connection = await mongoose
-    .createConnection(options.mongodbUri, { serverSelectionTimeoutMS: 15_000 })
+    .createConnection(options.mongodbUri, { serverSelectionTimeoutMS: 15_000, monitorCommands: options.monitorCommands ?? false })
     .asPromise();
 
   const engine = new EmbeddedEngine({

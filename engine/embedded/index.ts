@@ -59,9 +59,34 @@ export interface EmbeddedEngineOptions {
   logger?: { info(msg: string): void; warn(msg: string): void; error(msg: string): void };
 }
 
+/** Measurements for the benchmark and the health of a running engine (bounded samples). */
+export class EngineMetrics {
+  private static readonly MAX = 100_000;
+  readonly jobActivationMs: number[] = [];
+  readonly timerLatenessMs: number[] = [];
+  jobsCompleted = 0;
+  instancesStarted = 0;
+  instancesRestored = 0;
+
+  sample(into: number[], value: number): void {
+    if (into.length < EngineMetrics.MAX) into.push(value);
+    else into[Math.floor(Math.random() * EngineMetrics.MAX)] = value;
+  }
+
+  reset(): void {
+    this.jobActivationMs.length = 0;
+    this.timerLatenessMs.length = 0;
+    this.jobsCompleted = 0;
+    this.instancesStarted = 0;
+    this.instancesRestored = 0;
+  }
+}
+
 interface CacheEntry {
   runtime: InstanceRuntime;
   rev: number;
+  /** The document as last written by this process. */
+  doc: InstanceDoc;
 }
 
 interface OperationContext {
@@ -89,6 +114,7 @@ function toDate(value: unknown): Date | undefined {
 export class EmbeddedEngine implements ProcessEngine {
   readonly kind = 'embedded' as const;
   readonly clock: Clock;
+  readonly metrics = new EngineMetrics();
 
   private readonly m: EngineModels;
   private readonly models = new Map<string, Promise<ProcessModel>>();
@@ -279,6 +305,7 @@ export class EmbeddedEngine implements ProcessEngine {
     if (!def) throw new EngineError('NOT_FOUND', `process '${bpmnProcessId}' is not deployed`);
     const model = await this.model(def._id);
     const key = this.newKey();
+    this.metrics.instancesStarted++;
     await this.lock(key, async () => {
       const runtime = await InstanceRuntime.start(model, variables, () => this.clock.now().getTime());
       await runtime.fireDueTimers();
@@ -299,7 +326,7 @@ export class EmbeddedEngine implements ProcessEngine {
       const outbox = this.outbox(empty, doc, []);
       if (outbox) await this.m.Outbox.create(outbox);
       await this.m.Instance.create(doc);
-      this.remember(key, runtime, 1, snap);
+      this.remember(key, runtime, doc, snap);
       if (outbox) await this.applyOutbox(outbox, doc);
     });
     return { processInstanceKey: key, bpmnProcessId: def.bpmnProcessId, version: def.version };
@@ -441,6 +468,7 @@ export class EmbeddedEngine implements ProcessEngine {
         if (before.state === 'activatable') this.enqueueLater(type, id, before.availableAt - now);
         continue;
       }
+      if (before.deliveries === 0 && before.createdAtMs) this.metrics.sample(this.metrics.jobActivationMs, now - before.createdAtMs);
       jobs.push({
         key: before._id,
         type: before.type,
@@ -494,6 +522,7 @@ export class EmbeddedEngine implements ProcessEngine {
     if (!job || job.state === 'done') throw new EngineError('NOT_FOUND', `job ${jobKey} not found (completed or canceled)`);
     try {
       await this.withInstance(job.instanceKey, (runtime) => runtime.completeJob(job.executionId, variables));
+      this.metrics.jobsCompleted++;
     } catch (err) {
       if (err instanceof RuntimeError) {
         await this.m.Job.findOneAndUpdate({ _id: jobKey }, { $set: { state: 'done' } });
@@ -647,9 +676,11 @@ export class EmbeddedEngine implements ProcessEngine {
           .limit(500)
           .lean<TimerDoc[]>();
         if (due.length === 0) break;
-        for (const { _id } of due) {
+        for (const { _id, dueAt } of due) {
           await this.withInstance(_id, async (runtime) => {
-            total += await runtime.fireDueTimers();
+            const fired = await runtime.fireDueTimers();
+            total += fired;
+            if (fired > 0 && dueAt) this.metrics.sample(this.metrics.timerLatenessMs, this.clock.now().getTime() - new Date(dueAt).getTime());
           }).catch((err: unknown) => this.logger.error(`engine: timer of instance ${_id} failed: ${(err as Error).message}`));
         }
       }
@@ -729,9 +760,11 @@ export class EmbeddedEngine implements ProcessEngine {
 
   private async withInstance(key: string, fn: (runtime: InstanceRuntime, ctx: OperationContext) => Promise<void>): Promise<void> {
     await this.lock(key, async () => {
-      const doc = await this.m.Instance.findById(key).lean<InstanceDoc>();
-      if (!doc) throw new EngineError('NOT_FOUND', `process instance ${key} not found`);
+      // This process is the only writer of its instances (one embedded engine per database), so
+      // a hot instance's last written document is current: no read needed.
       let entry = this.cache.get(key);
+      const doc = entry?.doc ?? (await this.m.Instance.findById(key).lean<InstanceDoc>());
+      if (!doc) throw new EngineError('NOT_FOUND', `process instance ${key} not found`);
       if (!entry || entry.rev !== doc.rev) {
         const model = await this.model(doc.definitionKey);
         const runtime = await InstanceRuntime.recover(
@@ -744,7 +777,8 @@ export class EmbeddedEngine implements ProcessEngine {
           },
           () => this.clock.now().getTime(),
         );
-        entry = { runtime, rev: doc.rev };
+        entry = { runtime, rev: doc.rev, doc };
+        this.metrics.instancesRestored++;
       }
       const runtime = entry.runtime;
       const ctx: OperationContext = { doc, incidents: [...(doc.incidents ?? [])], completions: [] };
@@ -779,7 +813,7 @@ export class EmbeddedEngine implements ProcessEngine {
         this.cache.delete(key);
         throw new EngineError('CONFLICT', `process instance ${key} was changed by another writer (rev ${before?.rev} ≠ ${doc.rev})`);
       }
-      this.remember(key, runtime, doc.rev + 1, snap);
+      this.remember(key, runtime, next, snap);
       if (outbox) await this.applyOutbox(outbox, next);
     });
   }
@@ -810,10 +844,10 @@ export class EmbeddedEngine implements ProcessEngine {
     };
   }
 
-  private remember(key: string, runtime: InstanceRuntime, rev: number, snap: RuntimeSnapshot): void {
+  private remember(key: string, runtime: InstanceRuntime, doc: InstanceDoc, snap: RuntimeSnapshot): void {
     this.cache.delete(key);
     if (snap.state === 'completed' || snap.state === 'canceled' || this.cacheSize <= 0) return;
-    this.cache.set(key, { runtime, rev });
+    this.cache.set(key, { runtime, rev: doc.rev, doc });
     while (this.cache.size > this.cacheSize) {
       const oldest = this.cache.keys().next().value as string;
       this.cache.delete(oldest);
@@ -853,6 +887,7 @@ export class EmbeddedEngine implements ProcessEngine {
         lockedUntil: 0,
         deliveries: 0,
         seq: ++this.jobSeq,
+        createdAtMs: realNow(),
       }));
     const jobsRemoved = [...prevJobs].filter((k) => !nextJobs.has(k)).map((k) => `${key}-${k}`);
     const tasksAdded: UserTaskDoc[] = next.userTasks

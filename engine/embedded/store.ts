@@ -92,6 +92,8 @@ export interface JobDoc {
   deliveries: number;
   errorMessage?: string;
   seq: number;
+  /** Real ms when the job was created (activation latency). */
+  createdAtMs?: number;
 }
 
 /** Open tasks live in engine_user_tasks; closed ones move to engine_user_task_history (`moved` marks the leftover). */
@@ -260,6 +262,7 @@ export function engineModels(conn: Connection): EngineModels {
       deliveries: { type: Number, default: 0 },
       errorMessage: String,
       seq: Number,
+      createdAtMs: Number,
     },
     { ...opts, collection: 'engine_jobs' },
   );
