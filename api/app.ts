@@ -15,6 +15,7 @@ import { AuthService } from './auth/service.js';
 import { clockRoutes } from './clock/router.js';
 import { ClockService } from './clock/service.js';
 import type { AppConfig } from './config.js';
+import { directoryRoutes } from './directory/router.js';
 import { errorMiddleware, notFoundMiddleware, UnsupportedMediaType } from './errors.js';
 import { healthRoutes } from './health/router.js';
 import { mountEndpoints, type Endpoint } from './http.js';
@@ -31,6 +32,8 @@ import { ReportService } from './reports/service.js';
 import { fileFormSource, parseForm, type FormDefinition, type FormSource } from './tasks/forms.js';
 import { taskRoutes } from './tasks/router.js';
 import { TaskService } from './tasks/service.js';
+import { uploadRoutes } from './uploads/router.js';
+import { UploadService } from './uploads/service.js';
 import { workOrderRoutes } from './work-orders/router.js';
 import { WorkOrderService } from './work-orders/service.js';
 
@@ -76,8 +79,12 @@ function layeredForms(engine: ProcessEngine, base: FormSource): { source: FormSo
   };
 }
 
-/** 415 for a body that is not JSON (a request without a body is fine). */
-const requireJsonBody: RequestHandler = (req, _res, next) => {
+/** 415 for a body that is not JSON (a request without a body is fine; endpoints that consume multipart read their own). */
+const requireJsonBody = (multipartPaths: ReadonlySet<string>): RequestHandler => (req, _res, next) => {
+  if (req.method === 'POST' && multipartPaths.has(req.path)) {
+    next();
+    return;
+  }
   const length = req.headers['content-length'];
   const hasBody = req.headers['transfer-encoding'] !== undefined || (length !== undefined && Number(length) > 0);
   if (hasBody && !req.is(['application/json', 'application/*+json'])) {
@@ -116,6 +123,8 @@ export function createApp(deps: AppDeps): Express {
     ...clockRoutes(new ClockService(engine, config.clockControl)),
     ...reportRoutes(new ReportService(db)),
     ...notificationRoutes(db),
+    ...uploadRoutes(new UploadService(db, () => engine.clock.now())),
+    ...directoryRoutes(db),
   ];
   endpoints.push(...openApiRoutes(endpoints));
 
@@ -127,7 +136,7 @@ export function createApp(deps: AppDeps): Express {
     res.setHeader('X-Content-Type-Options', 'nosniff');
     next();
   });
-  app.use('/api', requireJsonBody);
+  app.use('/api', requireJsonBody(new Set(endpoints.filter((e) => e.consumes).map((e) => e.path))));
   app.use('/api', express.json({ limit: config.bodyLimit, type: ['application/json', 'application/*+json'] }));
   app.use('/api', mountEndpoints(endpoints, auth));
   app.use(notFoundMiddleware);

@@ -43,6 +43,8 @@ export interface EndpointSpec<B, Q, P, A extends Access> {
   response?: z.ZodType;
   /** Non-JSON success content type (e.g. text/csv); the handler writes `res` itself. */
   produces?: string;
+  /** Non-JSON request content type (multipart/form-data); the handler reads `req` itself. */
+  consumes?: 'multipart/form-data';
   /** Error statuses this endpoint can answer, besides the common ones. */
   errors?: number[];
   /** Returns the JSON body, or undefined when it has answered through `res` itself. */
@@ -63,6 +65,7 @@ export interface Endpoint {
   status?: number;
   response?: z.ZodType;
   produces?: string;
+  consumes?: 'multipart/form-data';
   errors?: number[];
   handle(ctx: ErasedCtx): Promise<unknown>;
 }

@@ -136,6 +136,11 @@ export function buildOpenApiDocument(endpoints: readonly Endpoint[], info: OpenA
     };
     if (ep.body) {
       op.requestBody = { required: true, content: { 'application/json': { schema: c.convert(ep.body, 'input') } } };
+    } else if (ep.consumes === 'multipart/form-data') {
+      op.requestBody = {
+        required: true,
+        content: { 'multipart/form-data': { schema: { type: 'object', required: ['file'], properties: { file: { type: 'string', format: 'binary' } } } } },
+      };
     }
     const p = openApiPath(ep.path);
     paths[p] ??= {};

@@ -1,5 +1,5 @@
 import { endpoint, type Endpoint } from '../http.js';
-import { deploymentBody, deploymentResponse, processIdParam, processList, xmlQuery } from './schemas.js';
+import { deploymentBody, deploymentQuery, deploymentResponse, processIdParam, processList, xmlQuery } from './schemas.js';
 import type { ProcessService } from './service.js';
 
 const STAFF = ['dispatcher', 'unit', 'technician', 'supervisor', 'manager', 'finance', 'process-owner', 'admin'] as const;
@@ -37,12 +37,18 @@ export function processRoutes(service: ProcessService): Endpoint[] {
       summary: 'Deploy a BPMN model (process owner)',
       description:
         'The model is linted first (Camunda 8 compatibility and what the embedded engine cannot run); ' +
-        'any finding → 400 with the findings as details, nothing deployed. New orders use the new version; running instances keep theirs.',
+        'any finding → 400 with the findings as details, nothing deployed. New orders use the new version; running instances keep theirs. ' +
+        '`?dryRun=true` only lints: 200 `{valid, findings}`, nothing deployed.',
       access: ['process-owner'],
       body: deploymentBody,
+      query: deploymentQuery,
       status: 201,
       response: deploymentResponse,
-      handle: async ({ body }) => service.deploy(body),
+      handle: async ({ body, query, res }) => {
+        if (!query.dryRun) return service.deploy(body);
+        res.status(200).json(await service.lint(body.xml));
+        return undefined;
+      },
     }),
   ];
 }

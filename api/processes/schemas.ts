@@ -19,6 +19,12 @@ export const deploymentBody = z.object({
     .describe('Camunda forms (form-js JSON) deployed with the model'),
 });
 
+const flag = z.stringbool({ truthy: ['true', '1'], falsy: ['false', '0'] });
+
+export const deploymentQuery = z.object({
+  dryRun: flag.default(false).describe('lint only: 200 {valid, findings}, nothing deployed (the modeler\'s live lint)'),
+});
+
 export const processView = z
   .object({
     bpmnProcessId: z.string(),

@@ -35,6 +35,17 @@ export class ProcessService {
     return xml;
   }
 
+  /** Lint only (the modeler's live lint): the findings that would block a deployment. */
+  async lint(xml: string): Promise<{ valid: boolean; findings: { path: string; message: string }[] }> {
+    let findings;
+    try {
+      findings = await this.deps.lint(xml);
+    } catch (err) {
+      findings = [{ path: 'xml', message: err instanceof Error ? err.message : String(err) }];
+    }
+    return { valid: findings.length === 0, findings };
+  }
+
   async deploy(input: { name: string; xml: string; forms?: { name: string; content: string }[] }) {
     if (!/<([A-Za-z0-9_-]+:)?definitions[\s>]/.test(input.xml)) {
       throw new ValidationError('The model is not BPMN XML.', [{ path: 'xml', message: 'must be a BPMN 2.0 XML document (bpmn:definitions)' }], 'INVALID_MODEL');
