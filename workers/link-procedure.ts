@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 
+import { priority, responsibility } from '../domain/schemas.js';
 import { defineWorker, optionalText, workOrderId } from './support.js';
 
 const PROCEDURES = ['quality', 'compensation', 'complaint', 'paid-service'] as const;
@@ -18,7 +19,7 @@ const NAMES: Record<(typeof PROCEDURES)[number], string> = {
 };
 const STATUSES = ['closed', 'withdrawn', 'rejected'] as const;
 
-export const input = z.object({ workOrderId, orderNumber: optionalText });
+export const input = z.object({ workOrderId, orderNumber: optionalText, priority: priority.nullish(), responsibility: responsibility.nullish() });
 export const output = z.object({ linkedProcedure: z.enum(PROCEDURES) });
 
 export default defineWorker({
@@ -31,7 +32,16 @@ export default defineWorker({
     const status = headers.optional('status') === undefined ? undefined : headers.oneOf('status', STATUSES);
     await deps.orders.update(
       vars.workOrderId,
-      { ...(status ? { status } : {}), fields: { linkedProcedure: procedure, linkedAt: now.toISOString() } },
+      {
+        ...(status ? { status } : {}),
+        // The triage decision (R-PRI, R-RESP) stays on the ledger of an order that never reaches dispatch.
+        fields: {
+          linkedProcedure: procedure,
+          linkedAt: now.toISOString(),
+          ...(vars.priority ? { priority: vars.priority } : {}),
+          ...(vars.responsibility ? { responsibility: vars.responsibility } : {}),
+        },
+      },
       { key: `${job.key}:linked`, type: 'transferred', actor: 'system', elementId: job.elementId, note: `转${NAMES[procedure]}` },
     );
     await deps.notifier.send({

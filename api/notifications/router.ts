@@ -23,11 +23,16 @@ const notificationView = z.object({
   createdAt: z.string(),
 });
 
-/** Addresses that reach the caller: their user, their roles as groups, their unit; residents their own orders. */
+/**
+ * Addresses that reach the caller: their user, their roles and extra candidate
+ * groups (e.g. the night monitoring centre, R-WO-5) as groups, their unit;
+ * residents their own orders.
+ */
 function addressesOf(user: AuthUser): Record<string, unknown> {
+  const groups = new Set([...user.roles, ...user.groups.filter((g) => !g.startsWith('unit:'))]);
   const or: Record<string, unknown>[] = [
     { to: `user:${user.username}` },
-    { to: { $in: user.roles.map((r) => `group:${r}`) } },
+    { to: { $in: [...groups].map((g) => `group:${g}`) } },
   ];
   if (user.unitId) or.push({ to: `unit:${user.unitId}` });
   if (user.roles.includes('resident')) or.push({ recipientUserId: user.id });
