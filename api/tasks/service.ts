@@ -43,6 +43,13 @@ export interface TaskView {
   customHeaders: Record<string, string>;
 }
 
+/**
+ * R-REP-8: the detail a result needs (extension days, deferral plan,
+ * withdrawal reason) belongs to that one report; left out, it is not taken
+ * from an earlier report of the same order (a refused extension's days, say).
+ */
+const RESULT_DETAIL: Readonly<Record<string, string>> = { extension: 'extensionDays', deferral: 'plan', withdrawal: 'withdrawalReason' };
+
 const DEFAULT_MAX_EXTENSIONS = 2;
 const DEFAULT_MAX_EXTENSION_DAYS = 14;
 
@@ -137,7 +144,11 @@ export class TaskService {
     this.assertMayWork(user, task);
     const form = await this.formOf(task);
     const variables = parseOrThrow(completionSchema(task.kind, form), submitted, ['variables']);
-    if (task.kind === 'report-result' && variables.result === 'extension') await this.checkExtension(task, variables);
+    if (task.kind === 'report-result') {
+      const detail = RESULT_DETAIL[String(variables.result)];
+      if (detail && variables[detail] === undefined) variables[detail] = null;
+      if (variables.result === 'extension') await this.checkExtension(task, variables);
+    }
     await this.deps.engine.completeUserTask(task.key, variables, user.username);
     return { id: task.key, kind: task.kind, state: 'completed' as const, completedBy: user.username, variables };
   }

@@ -163,9 +163,15 @@ export class MongoOrderStore implements OrderStore {
       }
       // A worker may already have opened this deadline by name (OrderStore.openDeadline):
       // adopt it rather than keep two, and keep the worker's name, which it closes by.
+      // A worker's deadline still open on an earlier task of the step (report-result
+      // entered again after a refused extension or deferral, or a withdrawal without a
+      // reason: `feedback` is still owed by the same time) passes to the new task.
       const named = findLast(
         list,
-        (d) => !d.taskKey && isOpen(d) && (d.name === input.name || d.dueAt.getTime() === input.dueAt.getTime()),
+        (d) =>
+          isOpen(d) &&
+          (!d.taskKey || d.name !== input.name) &&
+          (d.name === input.name || d.dueAt.getTime() === input.dueAt.getTime()),
       );
       if (named) {
         named.taskKey = input.taskKey;
@@ -188,6 +194,11 @@ export class MongoOrderStore implements OrderStore {
    * Closes the deadline of one user task: `met` (metAt = at; breached too when
    * late), `breached`, or `canceled` (closed before its due time, neither).
    * Idempotent: an already closed deadline is left as it is.
+   *
+   * A completed task does not settle a deadline it adopted from a worker (its
+   * name is not the task's, `fallback.name`): the worker closes it by name when
+   * the result is accepted (record-result closes `feedback`), or moves it
+   * (apply-extension), and a result that is refused leaves it owed.
    */
   async closeTaskDeadline(
     id: string,
@@ -204,6 +215,7 @@ export class MongoOrderStore implements OrderStore {
         list.push(d);
       }
       if (!d || !isOpen(d)) return false;
+      if (outcome === 'met' && fallback && d.name !== fallback.name) return false;
       if (outcome === 'met') {
         d.metAt = at;
         d.breached = at.getTime() > d.dueAt.getTime();

@@ -129,6 +129,22 @@ describe('user-task listener: deadlines and timeline, at least once', () => {
     expect(d?.[0].metAt).toEqual(new Date(late));
   });
 
+  it('R-REP-8: a worker\'s deadline adopted by a task is settled by the worker, not by the completion, and passes to the task entered again', async () => {
+    const store = new MongoOrderStore(db.connection, () => now);
+    const listener = createUserTaskListener({ orders: store, now: () => now });
+    const due = new Date(now.getTime() + 4 * 86_400_000);
+    const resultTask = (key: string, over: Partial<UserTask> = {}) =>
+      task({ key, elementId: 'report-result', kind: 'report-result', dueDate: due.toISOString(), ...over });
+    await store.openDeadline(orderId, { name: 'feedback', dueAt: due });
+    await listener({ type: 'created', task: resultTask('task-5') });
+    // a refused extension: the task completes, nothing settles the feedback, the step is entered again
+    await listener({ type: 'completed', task: resultTask('task-5', { state: 'completed', completedAt: now.toISOString(), completedBy: 'unitA1' }) });
+    await listener({ type: 'created', task: resultTask('task-6') });
+    const feedback = (await getModels(db.connection).WorkOrder.findById(orderId).lean())?.deadlines.filter((d) => d.dueAt.getTime() === due.getTime());
+    expect(feedback).toHaveLength(1);
+    expect(feedback?.[0]).toMatchObject({ name: 'feedback', taskKey: 'task-6', metAt: null, breached: false });
+  });
+
   it('tasks of processes without a work order are ignored', async () => {
     const listener = createUserTaskListener({ orders: new MongoOrderStore(db.connection, () => now), now: () => now });
     await expect(listener({ type: 'created', task: task({ key: 'x', businessKey: undefined, variables: {} }) })).resolves.toBeUndefined();
