@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import express from 'express';
 import mongoose, { type Connection } from 'mongoose';
+import { z } from 'zod';
 import { createApp } from '../api/app.js';
 import type { AppConfig } from '../api/config.js';
 import { createLogger, type Logger } from '../api/logger.js';
@@ -16,6 +17,7 @@ import { staticCalendarProvider } from '../domain/calendar.js';
 import { createDomainServices, seedDemo } from '../domain/services/index.js';
 import { ControlledClock, SystemClock, installClock } from '../engine/clock.js';
 import { EmbeddedEngine } from '../engine/embedded/index.js';
+import { createZeebeEngine } from '../engine/zeebe/index.js';
 import type { Clock, DeployResource, DeployedProcess, JobWorker, ProcessEngine } from '../engine/port.js';
 import { createHandlers, workers } from '../workers/index.js';
 
@@ -37,6 +39,8 @@ export interface ServerOptions {
   logger?: Logger;
   /** Start time of a controllable clock (tests pin it); now by default. */
   clockStart?: Date;
+  /** Which parts run (API_ONLY / WORKERS_ONLY by default). */
+  role?: ProcessRole;
   /** Driver command monitoring (the benchmark's profile). */
   monitorCommands?: boolean;
 }
@@ -54,6 +58,30 @@ export async function processResources(dir = processesDir): Promise<DeployResour
   return resources;
 }
 
+/**
+ * What this process runs (the compose file scales the parts apart):
+ * - `all` (default): API, web UI and job workers;
+ * - `api` (API_ONLY=true): no job workers;
+ * - `workers` (WORKERS_ONLY=true): job workers; the API is served too but is
+ *   not published (its /api/health is the container's health check); no model
+ *   deployment, no demo data, no user-task event listener.
+ * Splitting needs ENGINE=zeebe: the embedded engine hands jobs only to workers in its own process.
+ */
+export type ProcessRole = 'all' | 'api' | 'workers';
+
+export function processRole(config: AppConfig, env: Record<string, string | undefined> = process.env): ProcessRole {
+  const flag = z.stringbool({ truthy: ['true', '1', 'yes', 'on'], falsy: ['false', '0', 'no', 'off'] }).optional();
+  const parsed = z
+    .object({ API_ONLY: flag, WORKERS_ONLY: flag })
+    .safeParse({ API_ONLY: env.API_ONLY || undefined, WORKERS_ONLY: env.WORKERS_ONLY || undefined });
+  if (!parsed.success) throw new Error(`Invalid configuration: ${parsed.error.issues.map((i) => `${String(i.path[0])} must be true or false`).join('; ')}`);
+  const { API_ONLY, WORKERS_ONLY } = parsed.data;
+  if (API_ONLY && WORKERS_ONLY) throw new Error('Invalid configuration: API_ONLY and WORKERS_ONLY exclude each other');
+  const role: ProcessRole = API_ONLY ? 'api' : WORKERS_ONLY ? 'workers' : 'all';
+  if (role !== 'all' && config.engine !== 'zeebe') throw new Error(`Invalid configuration: ${API_ONLY ? 'API_ONLY' : 'WORKERS_ONLY'} needs ENGINE=zeebe`);
+  return role;
+}
+
 function createClock(config: AppConfig, start?: Date): Clock {
   if (!config.clockControl) return new SystemClock();
   // Tests: time stands still until moved. Demo: time runs, shifted by what was added.
@@ -65,13 +93,19 @@ function createClock(config: AppConfig, start?: Date): Clock {
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const { config } = options;
   const logger = options.logger ?? createLogger({ level: config.logLevel });
-  const clock = createClock(config, options.clockStart);
+  const role = options.role ?? processRole(config);
+  // ENGINE=zeebe: the adapter reads the SDK's ZEEBE_* / CAMUNDA_* variables; time is the broker's (engine/zeebe/clock.ts).
+  const zeebe =
+    config.engine === 'zeebe'
+      ? createZeebeEngine({ clockControl: config.clockControl, logger: { info: (m) => logger.info(m), warn: (m) => logger.warn(m), error: (m) => logger.error(m) } })
+      : undefined;
+  const clock = zeebe ? zeebe.clock : createClock(config, options.clockStart);
 
   const connection = await mongoose
     .createConnection(options.mongodbUri, { serverSelectionTimeoutMS: 15_000, monitorCommands: options.monitorCommands ?? false })
     .asPromise();
 
-  const engine = new EmbeddedEngine({
+  const engine = zeebe ?? new EmbeddedEngine({
     connection,
     clock,
     logger: {
@@ -82,12 +116,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   });
   await engine.start();
 
-  const deployed = await engine.deploy(await processResources());
+  const deployed = role === 'workers' ? [] : await engine.deploy(await processResources());
   for (const d of deployed) {
     logger.info(d.duplicate ? 'model unchanged' : 'model deployed', { bpmnProcessId: d.bpmnProcessId, version: d.version });
   }
 
-  if (config.mode !== 'production') await seedDemo(connection);
+  if (config.mode !== 'production' && role !== 'workers') await seedDemo(connection);
 
   const services = createDomainServices(connection, () => clock.now());
   const handlers = createHandlers({
@@ -96,12 +130,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     calendar: staticCalendarProvider(),
   });
   const running: JobWorker[] = [];
-  for (const worker of workers) {
+  for (const worker of role === 'api' ? [] : workers) {
     const handler = handlers.get(worker.type);
     if (handler) running.push(engine.createWorker(worker.type, handler, { timeoutMs: 30_000, maxJobsToActivate: 16 }));
   }
 
-  const app = createApp({ engine, db: connection, config, logger });
+  const app = createApp({ engine, db: connection, config, logger, attachTaskListener: role !== 'workers' });
   const root = express();
   root.use(app);
   // The web UI: the built app when there is one, else the placeholder page.

@@ -45,7 +45,7 @@ import {
   type WorkerOptions,
 } from '../port.js';
 import { BrokerClock } from './clock.js';
-import { sdkConfiguration, type ZeebeConfig } from './config.js';
+import { loadZeebeConfig as loadZeebeConfigFrom, sdkConfiguration, type ZeebeConfig } from './config.js';
 import { withRetry, type RetryPolicy } from './errors.js';
 import { OrchestrationRest, RestError, type ProcessInstanceResult, type SearchRequest, type VariableResult } from './rest.js';
 import { UserTaskEvents, UserTaskReader } from './user-tasks.js';
@@ -134,7 +134,15 @@ export class ZeebeEngine implements ProcessEngine {
   async start(): Promise<void> {
     await this.grpc('topology', () => this.zbc.topology());
     if (this.clock.controllable) {
-      await this.rest.resetClock();
+      try {
+        await this.rest.resetClock();
+      } catch (err) {
+        throw new EngineError(
+          'UNAVAILABLE',
+          `clock control is on, but the cluster refuses to move its clock (${(err as Error).message}): ` +
+            'start the broker with ZEEBE_CLOCK_CONTROLLED=true (compose profile "demo"), or set CLOCK_CONTROL=false',
+        );
+      }
       this.clock.reset();
     }
   }
@@ -645,4 +653,23 @@ export async function mapLimit<T, R>(items: T[], concurrency: number, fn: (item:
     }),
   );
   return results;
+}
+
+/**
+ * The adapter as the composition root builds it: configuration from the
+ * environment (loadZeebeConfig, failing fast), the app's clock-control switch,
+ * and its logger. With clock control the broker must run with
+ * ZEEBE_CLOCK_CONTROLLED=true (the compose file's demo profile).
+ */
+export function createZeebeEngine(options: {
+  clockControl: boolean;
+  logger?: ZeebeEngineOptions['logger'];
+  env?: Record<string, string | undefined>;
+}): ZeebeEngine {
+  return new ZeebeEngine({
+    config: loadZeebeConfigFrom(options.env ?? process.env),
+    clockControl: options.clockControl,
+    installGlobalClock: options.clockControl,
+    ...(options.logger ? { logger: options.logger } : {}),
+  });
 }
