@@ -40,7 +40,8 @@ export default defineWorker({
       },
     );
     await deps.notifier.send({
-      key: `${key}:group:dispatcher`,
+      // Notification keys are unique across orders; timeline keys only per order.
+      key: `${vars.workOrderId}:${key}:group:dispatcher`,
       workOrderId: vars.workOrderId,
       to: 'group:dispatcher',
       channel: 'app',

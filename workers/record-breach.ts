@@ -53,7 +53,8 @@ export default defineWorker({
     for (const name of headers.list('notify')) {
       const to = resolveRecipient(name, vars);
       await deps.notifier.send({
-        key: `${key}:${to}`,
+        // Notification keys are unique across orders; timeline keys only per order.
+        key: `${vars.workOrderId}:${key}:${to}`,
         workOrderId: vars.workOrderId,
         to,
         channel: 'app',

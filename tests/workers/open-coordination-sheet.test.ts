@@ -13,6 +13,14 @@ describe('open-coordination-sheet', () => {
     expect(notifier.to('group:dispatcher')).toHaveLength(1);
   });
 
+  it('R-REP-13: two orders left unfinished the same day each tell the dispatchers', async () => {
+    const { deps, orders, notifier } = fakes('2026-11-23T23:59:59+08:00');
+    orders.orders.set('WO2', { id: 'WO2', number: 'BX-WO2', kind: 'repair', status: 'signed', communityId: 'C001', fields: {} });
+    const handler = worker.createHandler(deps);
+    for (const workOrderId of ['WO1', 'WO2']) await handler(job('open-coordination-sheet', { workOrderId, endOfDayAt: '2026-11-23T23:59:59+08:00' }));
+    expect(notifier.to('group:dispatcher').map((m) => m.workOrderId)).toEqual(['WO1', 'WO2']);
+  });
+
   it('R-REP-13: the same day fires once; a later day is a daily follow-up', async () => {
     const { deps, orders } = fakes();
     const handler = worker.createHandler(deps);

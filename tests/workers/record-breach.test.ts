@@ -29,6 +29,16 @@ describe('record-breach', () => {
     expect(orders.timeline).toHaveLength(2);
   });
 
+  it('R-REP-6: two orders with the same deadline at the same time each tell their unit', async () => {
+    const { deps, orders, notifier } = fakes('2026-11-23T11:00:00+08:00');
+    orders.orders.set('WO2', { id: 'WO2', number: 'BX-WO2', kind: 'repair', status: 'signed', communityId: 'C001', fields: {} });
+    const handler = worker.createHandler(deps);
+    for (const workOrderId of ['WO1', 'WO2']) {
+      await handler(job('record-breach', { workOrderId, contactDueAt: '2026-11-23T11:00:00+08:00', currentUnitId: 'U-A' }, headersOf('record-breach-contact')));
+    }
+    expect(notifier.to('unit:U-A').map((m) => m.workOrderId)).toEqual(['WO1', 'WO2']);
+  });
+
   it('R-REP-7, R-REP-9, R-REP-11, R-REP-12: every deadline of the model is a known one', async () => {
     const { deps, orders } = fakes();
     const handler = worker.createHandler(deps);
