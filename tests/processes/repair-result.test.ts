@@ -310,31 +310,51 @@ describe('repair: fee, result, completion and coordination sheet', () => {
     }
   });
 
-  it('R-REP-13: work not finished on the sign-off day becomes a coordination sheet at 23:59:59 that the dispatcher follows; finished work does not', async () => {
-    // given two orders signed and on site at 10:00; one is repaired the same afternoon
+  it('R-REP-13: work not finished on the sign-off day becomes a coordination sheet at 23:59:59 that the dispatcher follows, wherever it waits; finished work does not', async () => {
+    // given four orders signed at 10:00: one on site, one whose visit is agreed for tomorrow 09:00,
+    // one whose resident nobody has called yet, and one repaired the same afternoon
     const t0 = await world.scenarioAt('10:00');
-    const open = await world.report({ priority: 3, responsibility: 'shared' });
+    const onSite = await world.report({ priority: 3, responsibility: 'shared' });
+    const tomorrow = await world.report({ priority: 4, responsibility: 'shared', description: '空调清洗' });
+    const notCalled = await world.report({ priority: 3, responsibility: 'shared' });
     const finished = await world.report({ priority: 3, responsibility: 'shared' });
-    for (const order of [open, finished]) await world.toOnSite(order.id);
+    for (const order of [onSite, finished]) await world.toOnSite(order.id);
+    await world.signOff(tomorrow.id);
+    await world.contact(tomorrow.id, local(localDay(plus(t0, 'P1D')), '09:00'));
+    await world.signOff(notCalled.id);
     await world.advance('PT5H');
     await world.completeTask('unitA1', finished.id, 'report-result', { result: 'repaired' });
+    const unfinished = [onSite, tomorrow, notCalled];
 
     // when the day goes on up to 23:59:58, then no coordination sheet
     await world.pin(local(localDay(t0), '23:59:58'));
     expect(plus(local(localDay(t0), '23:59:58'), 'PT1S')).toBe(endOfLocalDay(t0));
-    expect(entries(await world.order(open.id), 'coordination-sheet-opened')).toHaveLength(0);
+    for (const order of unfinished) expect(entries(await world.order(order.id), 'coordination-sheet-opened')).toHaveLength(0);
 
     // when 23:59:59 passes
     await world.advance('PT1S');
 
-    // then the unfinished order has a coordination sheet and the dispatchers are told; the unit keeps its task
-    const sheet = await world.order(open.id);
-    expect(entries(sheet, 'coordination-sheet-opened', 'open-coordination-sheet')).toHaveLength(1);
-    expect(sheet.fields.coordinationSheet).toBe(true);
-    expect((await world.notifications('dispatcher1', open.id)).some((n) => n.to === 'group:dispatcher' && n.text.includes('工作协调单'))).toBe(true);
-    expect(await world.openKinds('unitA1', open.id)).toEqual(['report-result']);
+    // then every unfinished order has a coordination sheet and the dispatchers are told; the units keep their tasks
+    for (const order of unfinished) {
+      const sheet = await world.order(order.id);
+      expect(entries(sheet, 'coordination-sheet-opened', 'open-coordination-sheet'), sheet.number).toHaveLength(1);
+      expect(sheet.fields.coordinationSheet).toBe(true);
+      expect((await world.notifications('dispatcher1', order.id)).some((n) => n.to === 'group:dispatcher' && n.text.includes('工作协调单'))).toBe(true);
+    }
+    expect(await world.openKinds('unitA1', onSite.id)).toEqual(['report-result']);
+    expect(await world.openKinds('unitA1', tomorrow.id)).toEqual(['confirm-arrival']);
+    expect(await world.openKinds('unitA1', notCalled.id)).toEqual(['contact-resident']);
     await world.advance('PT1H');
     expect(entries(await world.order(finished.id), 'coordination-sheet-opened')).toHaveLength(0);
     expect((await world.order(finished.id)).fields.coordinationSheet).toBeUndefined();
+
+    // when the unit arrives the next morning, then the sheet is not opened again, only followed up at that day's end
+    await world.pin(local(localDay(plus(t0, 'P1D')), '08:50'));
+    await world.completeTask('unitA1', tomorrow.id, 'confirm-arrival');
+    expect(entries(await world.order(tomorrow.id), 'coordination-sheet-opened')).toHaveLength(1);
+    await world.pin(endOfLocalDay(plus(t0, 'P1D')));
+    const followed = await world.order(tomorrow.id);
+    expect(entries(followed, 'coordination-sheet-opened')).toHaveLength(1);
+    expect(entries(followed, 'coordination-sheet-follow-up', 'open-coordination-sheet')).toHaveLength(1);
   });
 });
