@@ -192,6 +192,31 @@ describe('repair: sign-off and its escalation chain', () => {
     expect(await world.tasks('supervisor1', order.id)).toEqual([]);
   });
 
+  it('R-REP-3: the only unit of a community not signed in 8 minutes → manual supervision at once (no second unit)', async () => {
+    // given a community served by U-A alone, and an order there dispatched at t0
+    const t0 = await world.scenarioAt('10:00');
+    await world.givenCommunity({ id: 'C-ONE', name: '独栋小区 (single-unit community)', firstUnitId: 'U-A' });
+    const order = await world.report({ communityId: 'C-ONE', address: '独栋1号', priority: 3 });
+    expect(await world.openTask('unitA1', order.id, 'sign-off')).toMatchObject({ candidateUnitId: 'U-A', dueAt: plus(t0, 'PT8M') });
+
+    // when 7:59 passes, then nothing has moved
+    await world.advance('PT7M59S');
+    expect(await world.tasks('supervisor1', order.id)).toEqual([]);
+    expect((await world.order(order.id)).status).toBe('dispatched');
+
+    // when 8:00 passes, then the supervisors take it over; no second unit is involved
+    await world.advance('PT1S');
+    expect(await world.openTask('supervisor1', order.id, 'manual-supervision')).toMatchObject({ candidateGroups: ['supervisor'] });
+    expect(await world.tasks('unitA1', order.id)).toEqual([]);
+    expect(await world.tasks('unitB1', order.id)).toEqual([]);
+    const escalated = await world.order(order.id);
+    expect(escalated).toMatchObject({ status: 'escalated', assignedUnitId: 'U-A' });
+    expectBreached(deadline(escalated, 'sign-off'), plus(t0, 'PT8M'));
+    expect(escalated.deadlines.some((d) => d.name === 'second-unit-sign-off')).toBe(false);
+    expect(entries(escalated, 'dispatched', 'dispatch-second')).toHaveLength(0);
+    expect(entries(escalated, 'escalated', 'escalate-supervision')).toHaveLength(1);
+  });
+
   it('R-REP-4: supervision failed → the district emergency centre for priority 1 and 2, the street housing office for 3 and 4', async () => {
     // given four orders of priority 1..4 that nobody signed for 16 minutes
     await world.scenarioAt('10:00');

@@ -14,6 +14,7 @@
  */
 import { DateTime, Duration } from 'luxon';
 import { expect } from 'vitest';
+import { getModels } from '../../domain/models.js';
 import { startTestServer, type Client, type TestServer } from '../helpers/server.js';
 
 export const ZONE = 'Asia/Shanghai';
@@ -166,6 +167,22 @@ export class RepairWorld {
       day = now.plus({ days: 1 }).toISODate()!;
     }
     return this.pin(local(day, time));
+  }
+
+  /* ------------------------------------------------------------ given data */
+
+  /**
+   * A further community in the directory (the API has no endpoint to create
+   * one): e.g. one served by a single maintenance unit, without a second unit.
+   */
+  async givenCommunity(community: { id: string; name: string; firstUnitId: string; secondUnitId?: string }): Promise<void> {
+    await getModels(this.server.connection).Community.create({
+      _id: community.id,
+      name: community.name,
+      timeZone: ZONE,
+      firstUnitId: community.firstUnitId,
+      ...(community.secondUnitId ? { secondUnitId: community.secondUnitId } : {}),
+    });
   }
 
   /* ------------------------------------------------------------ orders */
