@@ -137,10 +137,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 
   const app = createApp({ engine, db: connection, config, logger, attachTaskListener: role !== 'workers' });
   const root = express();
-  root.use(app);
-  // The web UI: the built app when there is one, else the placeholder page.
+  // The web UI (modeler/dist, built by `npm run build:web`) at `/`, before the API app,
+  // whose last middleware answers 404 for every path it does not know.
   const web = path.join(repoRoot, 'modeler', 'dist');
-  root.use(express.static((await readdir(web).catch(() => undefined)) ? web : path.join(repoRoot, 'modeler'), { index: 'index.html' }));
+  if (await readdir(web).catch(() => undefined)) root.use(express.static(web, { index: 'index.html' }));
+  root.use(app);
   const server: Server = await new Promise((resolve, reject) => {
     const s = root.listen(config.port, config.host, () => resolve(s));
     s.once('error', reject);

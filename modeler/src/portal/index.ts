@@ -1,0 +1,258 @@
+/**
+ * Resident portal (phone first): report a repair or complaint with photos,
+ * follow the order's status and who comes when, do the resident's own steps
+ * (agree a fee, sign and rate) when the procedure gives them one.
+ */
+import { ApiError, api } from '../core/api.js';
+import { h, replace } from '../core/dom.js';
+import { dateTime, fromLocalInput, shortDateTime } from '../core/format.js';
+import { getLang, label, t } from '../core/i18n.js';
+import { names, session } from '../core/session.js';
+import type { Task, Upload, WorkOrder } from '../core/types.js';
+import { deadlineList, photos, statusBadge, timelineList } from '../components/order.js';
+import { renderTaskForm } from '../components/task-form.js';
+import type { View } from '../main.js';
+
+const FAULT_TYPES: [zh: string, en: string][] = [
+  ['给排水', 'Water and drains'],
+  ['电路照明', 'Electrical and lighting'],
+  ['门窗', 'Doors and windows'],
+  ['墙面地面', 'Walls and floors'],
+  ['电梯', 'Elevator'],
+  ['燃气', 'Gas'],
+  ['公共设施', 'Shared facilities'],
+  ['其他', 'Other'],
+];
+
+const PROGRESS = ['reported', 'dispatched', 'signed', 'scheduled', 'on-site', 'resolved', 'closed'];
+
+export function mount(root: HTMLElement, params: URLSearchParams): View {
+  const user = session.user;
+  const flat = user?.flat;
+  const uploads: Upload[] = [];
+  const left = h('section.portal-main');
+  const right = h('section.portal-orders');
+  root.classList.add('portal');
+
+  /* ----------------------------------------------------------- report */
+
+  function reportForm(): HTMLElement {
+    const kind = h(
+      'select',
+      { name: 'kind' },
+      ['repair', 'complaint', 'consultation'].map((k) => h('option', { value: k }, label.orderKind(k))),
+    );
+    const faultType = h(
+      'select',
+      { name: 'faultType' },
+      FAULT_TYPES.map(([zh, en]) => h('option', { value: zh }, getLang() === 'zh' ? zh : en)),
+    );
+    const part = h('input', { name: 'part', placeholder: getLang() === 'zh' ? '如：厨房水龙头' : 'e.g. kitchen tap' });
+    const symptom = h('input', { name: 'symptom', placeholder: getLang() === 'zh' ? '如：漏水' : 'e.g. leaking' });
+    const description = h('textarea', { name: 'description', rows: 3, required: true });
+    const desired = h('input', { name: 'desiredTime', type: 'datetime-local' });
+    const phone = h('input', { name: 'phone', type: 'tel', inputmode: 'tel', placeholder: '138…' });
+    const thumbs = h('div.photos');
+    const fileInput = h('input', { name: 'photos', type: 'file', accept: 'image/*', multiple: true, capture: 'environment' });
+    const message = h('p.form-message', { role: 'status' });
+    const repairOnly = h('div.repair-only', h('label', t('faultType'), faultType), h('label', t('part'), part), h('label', t('symptom'), symptom));
+    kind.addEventListener('change', () => {
+      repairOnly.hidden = kind.value !== 'repair';
+    });
+
+    fileInput.addEventListener('change', async () => {
+      for (const file of Array.from(fileInput.files ?? [])) {
+        const slot = h('span.thumb', t('uploading'));
+        thumbs.appendChild(slot);
+        const body = new FormData();
+        body.append('file', file, file.name);
+        try {
+          const up = await api.post<Upload>('/uploads', body);
+          uploads.push(up);
+          const img = h('img', { alt: file.name, 'data-upload': up.id });
+          img.src = URL.createObjectURL(file);
+          replace(slot, img);
+        } catch (err) {
+          slot.className = 'thumb error';
+          slot.textContent = (err as Error).message;
+        }
+      }
+      fileInput.value = '';
+    });
+
+    const form = h(
+      'form.card.report-form',
+      {
+        'data-testid': 'report-form',
+        onsubmit: async (e: Event) => {
+          e.preventDefault();
+          message.className = 'form-message';
+          message.textContent = '';
+          const body: Record<string, unknown> = {
+            kind: kind.value,
+            communityId: flat?.communityId ?? user?.communities[0],
+            address: flat?.address ?? '',
+            description: description.value.trim(),
+            channel: 'web',
+            attachments: uploads.map((u) => u.id),
+          };
+          if (kind.value === 'repair') {
+            body.faultType = faultType.value;
+            body.part = part.value.trim() || (getLang() === 'zh' ? '未注明' : 'not given');
+            body.symptom = symptom.value.trim() || description.value.trim().slice(0, 100);
+          }
+          if (desired.value) body.desiredTime = fromLocalInput(desired.value);
+          if (phone.value.trim() && user) body.reporter = { name: user.name, phone: phone.value.trim() };
+          try {
+            const order = await api.post<WorkOrder>('/work-orders', body);
+            uploads.length = 0;
+            message.className = 'form-message ok';
+            message.textContent = t('reported', order.number);
+            message.dataset.order = order.number;
+            form.reset();
+            replace(thumbs);
+            await loadOrders();
+            await openOrder(order.id);
+          } catch (err) {
+            const ae = err as ApiError;
+            message.className = 'form-message error';
+            message.textContent = ae.details?.length ? `${ae.message} ${ae.details.map((d) => `${d.path}: ${d.message}`).join('; ')}` : ae.message;
+          }
+        },
+      },
+      h('h2', t('report')),
+      h('p.muted', `${names.community(flat?.communityId)} · ${flat?.address ?? ''}`),
+      h('label', t('kind'), kind),
+      repairOnly,
+      h('label', t('description'), description),
+      h('label', t('desiredTime'), desired),
+      h('label', t('phone'), phone),
+      h('label.file', t('addPhotos'), fileInput),
+      thumbs,
+      h('button.primary', { type: 'submit' }, t('submitReport')),
+      message,
+    );
+    return form;
+  }
+
+  /* ------------------------------------------------------------ orders */
+
+  const orderList = h('div.order-list', { 'data-testid': 'my-orders' });
+  const orderDetail = h('div.order-detail', { 'data-testid': 'order-detail' });
+
+  async function loadOrders(): Promise<void> {
+    try {
+      const res = await api.get<{ items: WorkOrder[] }>('/work-orders?limit=50');
+      const items = [...res.items].sort((a, b) => b.reportedAt.localeCompare(a.reportedAt));
+      replace(
+        orderList,
+        items.length
+          ? items.map((o) =>
+              h(
+                'button.order-card',
+                { 'data-order': o.number, onclick: () => void openOrder(o.id) },
+                h('div.card-head', h('strong', o.number), statusBadge(o.status)),
+                h('div.card-line', `${label.orderKind(o.kind)} · ${o.faultType ?? ''} ${o.part ?? ''}`),
+                h('div.muted', shortDateTime(o.reportedAt)),
+              ),
+            )
+          : h('p.muted', t('noOrders')),
+      );
+    } catch (err) {
+      replace(orderList, h('p.error', (err as Error).message));
+    }
+  }
+
+  function progress(status: string): HTMLElement {
+    const at = PROGRESS.indexOf(status);
+    return h(
+      'ol.progress',
+      PROGRESS.map((s, i) => h('li', { class: at >= 0 && i < at ? 'done' : i === at ? 'current' : '' }, label.status(s))),
+      at < 0 ? h('li.current', label.status(status)) : null,
+    );
+  }
+
+  async function openOrder(id: string): Promise<void> {
+    replace(orderDetail, h('p.muted', t('loading')));
+    let order: WorkOrder;
+    let tasks: Task[] = [];
+    try {
+      order = await api.get<WorkOrder>(`/work-orders/${id}`);
+      tasks = (await api.get<{ items: Task[] }>(`/tasks?workOrderId=${id}`).catch(() => ({ items: [] as Task[] }))).items;
+    } catch (err) {
+      replace(orderDetail, h('p.error', (err as Error).message));
+      return;
+    }
+    const agreed = typeof order.fields.agreedArrivalAt === 'string' ? order.fields.agreedArrivalAt : null;
+    const phone = names.unitPhone(order.assignedUnitId);
+    const rating = order.rating;
+    replace(
+      orderDetail,
+      h('h2', order.number, ' ', statusBadge(order.status)),
+      progress(order.status),
+      h(
+        'div.card.who-comes',
+        { 'data-testid': 'who-comes' },
+        h('h3', t('whoComes')),
+        order.assignedUnitId
+          ? h(
+              'p',
+              h('strong', names.unit(order.assignedUnitId)),
+              phone ? [' · ', h('a', { href: `tel:${phone}` }, phone)] : null,
+              order.technicianId ? [h('br'), `${t('technician')}: ${names.person(order.technicianId)}`] : null,
+            )
+          : h('p.muted', t('notYetAssigned')),
+        agreed ? h('p', `${t('agreedArrival')}: `, h('strong', dateTime(agreed))) : null,
+      ),
+      tasks.length
+        ? h(
+            'div.card.your-turn',
+            h('h3', t('yourTurn')),
+            tasks.map((task) => {
+              const box = h('div');
+              const msg = h('p.form-message');
+              const wrap = h('div.resident-task', h('h4', label.taskKind(task.kind)), box, msg);
+              void renderTaskForm(box, task.form?.schema ?? { components: [] }, task.variables).then((f) =>
+                wrap.appendChild(
+                  h(
+                    'button.primary',
+                    {
+                      onclick: async () => {
+                        const variables = await f.submit();
+                        if (!variables) return;
+                        try {
+                          await api.post(`/tasks/${task.id}/complete`, { variables });
+                          await openOrder(order.id);
+                        } catch (err) {
+                          msg.textContent = (err as Error).message;
+                        }
+                      },
+                    },
+                    t('complete'),
+                  ),
+                ),
+              );
+              return wrap;
+            }),
+          )
+        : null,
+      rating ? h('div.card', h('h3', t('rating')), h('p', Object.entries(rating).map(([k, v]) => `${k}: ${String(v)}`).join(' · '))) : null,
+      h('p', h('strong', order.faultType ?? label.orderKind(order.kind)), ' ', order.part ?? '', ' — ', order.description),
+      order.attachments.length ? photos(order.attachments) : null,
+      h('h3', t('deadlines')),
+      deadlineList(order.deadlines),
+      h('h3', t('timeline')),
+      timelineList(order.timeline, { resident: true }),
+    );
+    orderDetail.scrollIntoView({ block: 'start', behavior: 'instant' as ScrollBehavior });
+  }
+
+  replace(left, reportForm());
+  replace(right, h('h2', t('myOrders')), orderList, orderDetail);
+  replace(root, left, right);
+  void loadOrders().then(() => {
+    const id = params.get('order');
+    if (id) void openOrder(id);
+  });
+  return { refresh: () => void loadOrders() };
+}
