@@ -12,12 +12,15 @@ import type { OrderKind } from '../domain/work-order.model.js';
 import type { ProcessEngine } from '../engine/port.js';
 import { authRoutes } from './auth/router.js';
 import { AuthService } from './auth/service.js';
+import { claimRoutes } from './claims/router.js';
 import { clockRoutes } from './clock/router.js';
 import { ClockService } from './clock/service.js';
 import type { AppConfig } from './config.js';
 import { directoryRoutes } from './directory/router.js';
 import { errorMiddleware, notFoundMiddleware, UnsupportedMediaType } from './errors.js';
+import { communityRoutes } from './communities/router.js';
 import { healthRoutes } from './health/router.js';
+import { legacyRegisterRoutes } from './legacy-register/router.js';
 import { mountEndpoints, type Endpoint } from './http.js';
 import type { Logger } from './logger.js';
 import { notificationRoutes } from './notifications/router.js';
@@ -36,6 +39,14 @@ import { uploadRoutes } from './uploads/router.js';
 import { UploadService } from './uploads/service.js';
 import { workOrderRoutes } from './work-orders/router.js';
 import { WorkOrderService } from './work-orders/service.js';
+import { feeCatalogueRoutes } from './fee-catalogue/router.js';
+import { FeeCatalogueService } from './fee-catalogue/service.js';
+import { maintenancePlanRoutes } from './maintenance-plans/router.js';
+import { MaintenancePlanService } from './maintenance-plans/service.js';
+import { outageRoutes } from './outages/router.js';
+import { OutageService } from './outages/service.js';
+import { paidServicesReportRoutes } from './paid-services/router.js';
+import { PaidServicesReportService } from './paid-services/service.js';
 
 export interface AppDeps {
   engine: ProcessEngine;
@@ -50,6 +61,8 @@ export interface AppDeps {
   processOfKind?: Record<OrderKind, string>;
   /** Register the deadline/timeline listener on the engine (default true; once per engine and connection). */
   attachTaskListener?: boolean;
+  /** Runs after POST /api/clock moved time and before it answers (the maintenance scheduler, R-PM-1). */
+  onClockMoved?: () => Promise<unknown>;
 }
 
 /** An engine that can hand out deployed forms (the embedded adapter can; the port does not require it). */
@@ -120,8 +133,15 @@ export function createApp(deps: AppDeps): Express {
     ...taskRoutes(new TaskService({ engine, forms: forms.source, logger })),
     ...processRoutes(new ProcessService({ engine, lint: deps.lint ?? engineLinter, onFormsDeployed: (f) => forms.add(f) })),
     ...processInstanceRoutes(new ProcessInstanceService(engine)),
-    ...clockRoutes(new ClockService(engine, config.clockControl)),
+    ...clockRoutes(new ClockService(engine, config.clockControl, deps.onClockMoved)),
     ...reportRoutes(new ReportService(db)),
+    ...claimRoutes(db, engine),
+    ...legacyRegisterRoutes(db),
+    ...communityRoutes(db),
+    ...feeCatalogueRoutes(new FeeCatalogueService(db)),
+    ...outageRoutes(new OutageService({ conn: db, engine, logger })),
+    ...maintenancePlanRoutes(new MaintenancePlanService(db, () => engine.clock.now())),
+    ...paidServicesReportRoutes(new PaidServicesReportService(db)),
     ...notificationRoutes(db),
     ...uploadRoutes(new UploadService(db, () => engine.clock.now())),
     ...directoryRoutes(db),

@@ -29,6 +29,10 @@ export const calendarConfigSchema = z
     workingDays: z.array(z.number().int().min(1).max(7)).min(1),
     /** Local dates without working hours (statutory holidays, 法定节假日). */
     holidays: z.array(localDate),
+    /** R-WO-5: candidate group on duty in working hours (客户服务中心); the model's header when unset. */
+    dayGroup: z.string().regex(/^[\w:.-]{1,64}$/).optional(),
+    /** R-WO-5: candidate group on duty at night and on holidays (监控中心); the model's header when unset. */
+    nightGroup: z.string().regex(/^[\w:.-]{1,64}$/).optional(),
   })
   .refine((c) => c.workStart < c.workEnd, { message: 'workStart must be before workEnd', path: ['workEnd'] });
 
@@ -103,6 +107,15 @@ export class WorkingCalendar {
     if (!this.isWorkingLocalDay(local)) return false;
     const { start, end } = this.periodOf(local);
     return local >= start && local < end;
+  }
+
+  /**
+   * R-WO-5: the group on duty at `at`: the community's day group in working
+   * hours, its night group otherwise; the given defaults (the model's headers)
+   * where the community set none.
+   */
+  dutyGroupAt(at: Date, defaults: { day: string; night: string }): string {
+    return this.isWorkingTime(at) ? (this.config.dayGroup ?? defaults.day) : (this.config.nightGroup ?? defaults.night);
   }
 
   /**

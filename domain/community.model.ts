@@ -10,6 +10,10 @@ export interface CalendarSettings {
   workDays: number[];
   /** `YYYY-MM-DD` statutory holidays the company entered. */
   holidays: string[];
+  /** R-WO-5: the candidate group on duty in working hours (客户服务中心); the model's default when unset. */
+  dayGroup?: string;
+  /** R-WO-5: the candidate group on duty at night and on holidays (监控中心); the model's default when unset. */
+  nightGroup?: string;
 }
 
 export const DEFAULT_CALENDAR: CalendarSettings = {
@@ -46,6 +50,8 @@ export const communitySchema = new Schema<CommunityDoc>(
           workEnd: { type: String, default: DEFAULT_CALENDAR.workEnd },
           workDays: { type: [Number], default: DEFAULT_CALENDAR.workDays },
           holidays: { type: [String], default: [] },
+          dayGroup: { type: String },
+          nightGroup: { type: String },
         },
         { _id: false },
       ),

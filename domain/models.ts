@@ -6,7 +6,9 @@
 import type { Connection, Model } from 'mongoose';
 import { communitySchema, unitSchema, type CommunityDoc, type UnitDoc } from './community.model.js';
 import { counterSchema, type CounterDoc } from './counter.model.js';
+import { legacyProblemSchema, type LegacyProblemDoc } from './legacy-problem.model.js';
 import { notificationSchema, type NotificationDoc } from './notification.model.js';
+import { technicianSchema, type TechnicianDoc } from './technician.model.js';
 import { timelineSchema, type TimelineDoc } from './timeline.model.js';
 import { userSchema, type UserDoc } from './user.model.js';
 import { workOrderSchema, type WorkOrderDoc } from './work-order.model.js';
@@ -19,6 +21,8 @@ export interface Models {
   WorkOrder: Model<WorkOrderDoc>;
   Timeline: Model<TimelineDoc>;
   Notification: Model<NotificationDoc>;
+  LegacyProblem: Model<LegacyProblemDoc>;
+  Technician: Model<TechnicianDoc>;
 }
 
 const cache = new WeakMap<Connection, Models>();
@@ -39,6 +43,8 @@ export function getModels(conn: Connection): Models {
       WorkOrder: bind(conn, 'WorkOrder', workOrderSchema),
       Timeline: bind(conn, 'Timeline', timelineSchema),
       Notification: bind(conn, 'Notification', notificationSchema),
+      LegacyProblem: bind(conn, 'LegacyProblem', legacyProblemSchema),
+      Technician: bind(conn, 'Technician', technicianSchema),
     };
     cache.set(conn, models);
   }

@@ -48,6 +48,14 @@ export type WithdrawalReason = z.infer<typeof withdrawalReason>;
 export const supervisionOutcome = z.enum(['signed', 'failed']);
 export const complaintClassification = z.enum(['valid', 'assistance', 'excessive']);
 
+/** R-QR-2: who answers for a housing quality defect (责任方). */
+export const liableParty = z.enum(['developer', 'warranty-unit', 'maintenance-fund', 'owner']);
+export type LiableParty = z.infer<typeof liableParty>;
+
+/** R-COMP-1: what brings the office director on site (责任分歧 / 损失赔付 / 维修质量不满意). */
+export const claimType = z.enum(['dispute', 'loss', 'quality-dissatisfaction']);
+export type ClaimType = z.infer<typeof claimType>;
+
 const rating = z.number().int().min(1).max(5);
 const money = z.number().min(0);
 const text = z.string().max(4000);
@@ -91,14 +99,48 @@ export const taskVariableSchemas = {
   'fee-assessment': z.object({ fee: money, note: text.optional() }),
   'collect-fee': z.object({ receiptNumber: z.string().min(1), amount: money }),
 
-  // quality rectification (工程质量整改)
-  'confirm-defect': z.object({ note: text.optional() }),
-  'developer-confirmation': z.object({ note: text.optional() }),
+  // quality rectification (工程质量整改); the contract names no required variable of
+  // confirm-defect and developer-confirmation: the defaults are the common case.
+  'confirm-defect': z.object({
+    liableParty: liableParty.optional(),
+    finding: text.optional(),
+    proposal: text.optional(),
+    etaAt: isoDateTime.optional(),
+    note: text.optional(),
+  }),
+  'sign-contact-sheet': z.object({ note: text.optional() }),
+  'review-contact-sheet': z.object({ note: text.optional() }),
+  'gm-sign': z.object({ note: text.optional() }),
+  'developer-confirmation': z.object({
+    confirmed: z.boolean().optional(),
+    plan: text.optional(),
+    etaAt: isoDateTime.optional(),
+    residentAction: text.optional(),
+    note: text.optional(),
+  }),
+  'fund-approval': z.object({ approved: z.boolean(), note: text.optional() }),
+  'report-progress': z.object({ completed: z.boolean(), progress: text.optional(), note: text.optional() }),
+  'resident-acceptance': z.object({ accepted: z.boolean(), rating: rating.optional(), comment: text.optional() }),
 
   // compensation (赔付商谈)
-  'approve-claim': z.object({ approved: z.boolean(), amount: money.optional() }),
-  negotiate: z.object({ agreed: z.boolean(), amount: money.optional() }),
-  'sign-settlement': z.object({ memoNumber: z.string().min(1) }),
+  'approve-claim': z.object({ approved: z.boolean(), amount: money.optional(), note: text.optional() }),
+  'record-claim': z.object({
+    claimAmount: money.optional(),
+    floorAmount: money.optional(),
+    negotiationAt: isoDateTime.optional(),
+    note: text.optional(),
+  }),
+  'draft-solution': z.object({ solution: z.string().min(1).max(4000), proposedAmount: money.optional() }),
+  negotiate: z.object({
+    agreed: z.boolean(),
+    amount: money.optional(),
+    failed: z.boolean().optional(),
+    nextRoundAt: isoDateTime.optional(),
+    note: text.optional(),
+  }),
+  'sign-settlement': z.object({ memoNumber: z.string().min(1).max(64), amount: money.optional(), note: text.optional() }),
+  'assess-quality-fix': z.object({ smallFix: z.boolean(), note: text.optional() }),
+  'review-quality': z.object({ recommendation: z.string().min(1).max(4000), note: text.optional() }),
 
   // complaint (投诉)
   'classify-complaint': z.object({ classification: complaintClassification, note: text.optional() }),

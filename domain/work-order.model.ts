@@ -58,6 +58,20 @@ export interface Deadline {
   canceledAt?: Date | null;
 }
 
+/**
+ * A link between orders of different procedures: a repair that opened a
+ * quality rectification or a compensation negotiation, seen from both sides.
+ */
+export interface OrderLink {
+  workOrderId: string;
+  number: string;
+  kind: OrderKind;
+  /** `follow-up`: the other order was opened from this one; `origin`: this order was opened from the other. */
+  relation: 'follow-up' | 'origin';
+  reason?: string;
+  at: Date;
+}
+
 export interface Reporter {
   name: string;
   phone: string;
@@ -106,6 +120,8 @@ export interface WorkOrderDoc {
   rating?: Rating | null;
   /** Further business fields written by workers (OrderPatch.fields). */
   fields: Record<string, unknown>;
+  /** Orders of other procedures this one opened or was opened from. */
+  links?: OrderLink[];
   signedAt?: Date | null;
   closedAt?: Date | null;
   cancelReason?: string;
@@ -161,6 +177,15 @@ export const workOrderSchema = new Schema<WorkOrderDoc>(
     fees: { type: Schema.Types.Mixed, default: null },
     rating: { type: Schema.Types.Mixed, default: null },
     fields: { type: Schema.Types.Mixed, default: () => ({}) },
+    links: {
+      type: [
+        new Schema<OrderLink>(
+          { workOrderId: String, number: String, kind: String, relation: String, reason: String, at: Date },
+          { _id: false },
+        ),
+      ],
+      default: [],
+    },
     signedAt: { type: Date, default: null },
     closedAt: { type: Date, default: null },
     cancelReason: { type: String },

@@ -13,8 +13,11 @@ import { z } from 'zod';
 import { createApp } from '../api/app.js';
 import type { AppConfig } from '../api/config.js';
 import { createLogger, type Logger } from '../api/logger.js';
-import { staticCalendarProvider } from '../domain/calendar.js';
+import { DirectoryCalendarProvider } from '../domain/services/calendar-provider.js';
 import { createDomainServices, seedDemo } from '../domain/services/index.js';
+import { MongoLegacyRegister } from '../domain/services/legacy-register.js';
+import { MongoProcedureLauncher } from '../domain/services/procedures.js';
+import { MongoTechnicianPool } from '../domain/services/technicians.js';
 import { ControlledClock, SystemClock, installClock } from '../engine/clock.js';
 import { EmbeddedEngine } from '../engine/embedded/index.js';
 import { createZeebeEngine } from '../engine/zeebe/index.js';
@@ -127,7 +130,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const handlers = createHandlers({
     ...services,
     clock,
-    calendar: staticCalendarProvider(),
+    // Working hours, holidays and duty groups as each community keeps them (R-WO-5, R-REP-6).
+    calendar: new DirectoryCalendarProvider(connection),
+    procedures: new MongoProcedureLauncher(connection, engine, () => clock.now()),
+    register: new MongoLegacyRegister(connection),
+    technicians: new MongoTechnicianPool(connection),
   });
   const running: JobWorker[] = [];
   for (const worker of role === 'api' ? [] : workers) {

@@ -66,7 +66,11 @@ export default defineWorker({
   async run({ job, vars, deps, headers, now }) {
     const calendar = await calendarOf(deps, vars.communityId);
     const daytime = calendar.isWorkingTime(now);
-    const dutyGroup = daytime ? (headers.optional('dayGroup') ?? 'dispatcher') : (headers.optional('nightGroup') ?? 'monitoring-centre');
+    // The community's own duty groups (its calendar) first, then the model's headers.
+    const dutyGroup = calendar.dutyGroupAt(now, {
+      day: headers.optional('dayGroup') ?? 'dispatcher',
+      night: headers.optional('nightGroup') ?? 'monitoring-centre',
+    });
     const given = vars.priority ?? undefined;
     const level = given ?? suggestPriority(vars.faultType, vars.description);
     const reportMatter = isReportMatter(vars.faultType, vars.description);

@@ -3,6 +3,9 @@
  * points wire the real MongoDB-backed ports; tests pass in-memory fakes.
  */
 import type { CalendarProvider } from '../domain/calendar.js';
+import type { TechnicianPool } from '../domain/dispatch.js';
+import type { LegacyRegister } from '../domain/legacy-register.js';
+import type { ProcedureLauncher } from '../domain/procedures.js';
 import type { Directory, Notifier, OrderStore } from '../domain/ports.js';
 import type { JobHandler } from '../engine/port.js';
 import type { z } from 'zod';
@@ -19,6 +22,12 @@ export interface WorkerDeps {
   clock: WorkerClock;
   /** Working-hours calendars per community (R-WO-5, R-REP-6). */
   calendar: CalendarProvider;
+  /** Opens a linked procedure (quality rectification, compensation) from a worker. */
+  procedures?: ProcedureLauncher;
+  /** The legacy-problem register (工程遗留问题汇总表, R-QR-1). */
+  register?: LegacyRegister;
+  /** Technicians for smart dispatch (R-DISP-1). */
+  technicians?: TechnicianPool;
 }
 
 /** One module per job type; the file name is the type. */

@@ -21,6 +21,22 @@ import redispatch from './redispatch.js';
 import scheduleArrival from './schedule-arrival.js';
 import setStatus from './set-status.js';
 
+// quality rectification (工程质量整改), compensation (赔付商谈), smart dispatch (R-DISP-1)
+import arrangeDefectConfirmation from './arrange-defect-confirmation.js';
+import closeLegacyProblem from './close-legacy-problem.js';
+import issueContactSheet from './issue-contact-sheet.js';
+import planRectification from './plan-rectification.js';
+import recordAuthorisation from './record-authorisation.js';
+import recordContactSheetStep from './record-contact-sheet-step.js';
+import recordNegotiationRound from './record-negotiation-round.js';
+import recordOverdue from './record-overdue.js';
+import recordProgress from './record-progress.js';
+import recordStep from './record-step.js';
+import registerClaim from './register-claim.js';
+import registerLegacyProblem from './register-legacy-problem.js';
+import reopenRectification from './reopen-rectification.js';
+import settleClaim from './settle-claim.js';
+
 export type { WorkerDeps, WorkerModule } from './deps.js';
 
 export const workers: readonly WorkerModule[] = [
@@ -41,6 +57,21 @@ export const workers: readonly WorkerModule[] = [
   redispatch,
   scheduleArrival,
   setStatus,
+  // quality rectification (工程质量整改), compensation (赔付商谈), smart dispatch (R-DISP-1)
+  arrangeDefectConfirmation,
+  closeLegacyProblem,
+  issueContactSheet,
+  planRectification,
+  recordAuthorisation,
+  recordContactSheetStep,
+  recordNegotiationRound,
+  recordOverdue,
+  recordProgress,
+  recordStep,
+  registerClaim,
+  registerLegacyProblem,
+  reopenRectification,
+  settleClaim,
 ];
 
 export function workerFor(type: string): WorkerModule | undefined {

@@ -1,12 +1,15 @@
 /**
  * link-procedure: hands an order over to another procedure (R-RESP (4),
  * R-QR-1: a developer legacy defect goes to quality rectification). Records
- * the transfer on the order and tells the resident who follows it up; the
- * other procedure is started separately (call activities are not supported
- * by the embedded engine yet).
+ * the transfer on the order and tells the resident who follows it up. The
+ * embedded engine runs no call activities, so the worker opens the other
+ * procedure itself through the procedure launcher (quality and compensation:
+ * a linked order of that kind with its own process, linked both ways); the
+ * other procedures are started by whoever owns them.
  */
 import { z } from 'zod';
 
+import { LINKABLE_KINDS } from '../domain/procedures.js';
 import { priority, responsibility } from '../domain/schemas.js';
 import { defineWorker, optionalText, workOrderId } from './support.js';
 
@@ -20,7 +23,13 @@ const NAMES: Record<(typeof PROCEDURES)[number], string> = {
 const STATUSES = ['closed', 'withdrawn', 'rejected'] as const;
 
 export const input = z.object({ workOrderId, orderNumber: optionalText, priority: priority.nullish(), responsibility: responsibility.nullish() });
-export const output = z.object({ linkedProcedure: z.enum(PROCEDURES) });
+export const output = z.object({
+  linkedProcedure: z.enum(PROCEDURES),
+  linkedWorkOrderId: z.string().optional(),
+  linkedOrderNumber: z.string().optional(),
+});
+
+const isLinkable = (p: string): p is (typeof LINKABLE_KINDS)[number] => (LINKABLE_KINDS as readonly string[]).includes(p);
 
 export default defineWorker({
   type: 'link-procedure',
@@ -30,6 +39,16 @@ export default defineWorker({
   async run({ job, vars, deps, headers, now }) {
     const procedure = headers.oneOf('procedure', PROCEDURES);
     const status = headers.optional('status') === undefined ? undefined : headers.oneOf('status', STATUSES);
+    const opened =
+      deps.procedures && isLinkable(procedure)
+        ? await deps.procedures.open({
+            key: job.key,
+            kind: procedure,
+            fromWorkOrderId: vars.workOrderId,
+            reason: `报修 ${vars.orderNumber ?? vars.workOrderId} 转${NAMES[procedure]}`,
+            actor: 'system',
+          })
+        : undefined;
     await deps.orders.update(
       vars.workOrderId,
       {
@@ -40,9 +59,16 @@ export default defineWorker({
           linkedAt: now.toISOString(),
           ...(vars.priority ? { priority: vars.priority } : {}),
           ...(vars.responsibility ? { responsibility: vars.responsibility } : {}),
+          ...(opened ? { linkedWorkOrderId: opened.workOrderId, linkedOrderNumber: opened.number } : {}),
         },
       },
-      { key: `${job.key}:linked`, type: 'transferred', actor: 'system', elementId: job.elementId, note: `转${NAMES[procedure]}` },
+      {
+        key: `${job.key}:linked`,
+        type: 'transferred',
+        actor: 'system',
+        elementId: job.elementId,
+        note: `转${NAMES[procedure]}${opened ? ` ${opened.number}` : ''}`,
+      },
     );
     await deps.notifier.send({
       key: `${job.key}:resident`,
@@ -51,6 +77,6 @@ export default defineWorker({
       channel: 'app',
       text: `您的报修 ${vars.orderNumber ?? ''} 已转${NAMES[procedure].split(' ')[0]}处理,跟进人将与您联系。Your report was passed on to ${NAMES[procedure].split(' ').slice(1).join(' ')}; the person following it up will contact you.`,
     });
-    return { linkedProcedure: procedure };
+    return { linkedProcedure: procedure, ...(opened ? { linkedWorkOrderId: opened.workOrderId, linkedOrderNumber: opened.number } : {}) };
   },
 });

@@ -130,6 +130,18 @@ export const workOrderView = z
     fees: z.record(z.string(), z.unknown()).nullable(),
     rating: z.record(z.string(), z.unknown()).nullable(),
     fields: z.record(z.string(), z.unknown()).describe('further business fields written by the procedures'),
+    links: z
+      .array(
+        z.object({
+          workOrderId: z.string(),
+          number: z.string(),
+          kind: z.enum(ORDER_KINDS),
+          relation: z.enum(['follow-up', 'origin']).describe('follow-up: opened from this order; origin: this order was opened from it'),
+          reason: z.string().nullable(),
+          at: z.string(),
+        }),
+      )
+      .describe('orders of other procedures linked to this one (quality rectification, compensation)'),
     version: z.number(),
     createdAt: z.string(),
     updatedAt: z.string(),

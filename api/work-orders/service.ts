@@ -73,6 +73,8 @@ export interface WorkOrderView {
   fees: Record<string, unknown> | null;
   rating: Record<string, unknown> | null;
   fields: Record<string, unknown>;
+  /** Orders of other procedures this one opened (`follow-up`) or came from (`origin`). */
+  links: { workOrderId: string; number: string; kind: string; relation: string; reason: string | null; at: string }[];
   version: number;
   createdAt: string;
   updatedAt: string;
@@ -434,6 +436,14 @@ export function toView(d: OrderRecord, viewer: AuthUser, timeline?: TimelineDoc[
     fees: (d.fees as Record<string, unknown> | null | undefined) ?? null,
     rating: (d.rating as Record<string, unknown> | null | undefined) ?? null,
     fields: d.fields ?? {},
+    links: (d.links ?? []).map((l) => ({
+      workOrderId: l.workOrderId,
+      number: l.number,
+      kind: l.kind,
+      relation: l.relation,
+      reason: l.reason ?? null,
+      at: new Date(l.at).toISOString(),
+    })),
     version: d.version,
     createdAt: iso(d.createdAt) ?? new Date(d.reportedAt).toISOString(),
     updatedAt: iso(d.updatedAt) ?? new Date(d.reportedAt).toISOString(),

@@ -65,6 +65,21 @@ const SAMPLE: Record<string, unknown> = {
   signedOrderDueAt: '2026-11-24T15:00:00+08:00',
   returnVisitDueAt: '2026-11-27T16:00:00+08:00',
   satisfied: true,
+  // quality rectification (工程质量整改)
+  confirmDueAt: '2026-11-23T10:05:00+08:00',
+  liableParty: 'developer',
+  developerConfirmDueAt: '2026-11-26T10:30:00+08:00',
+  developerConfirmed: true,
+  progressDueAt: '2026-11-27T10:30:00+08:00',
+  completed: true,
+  accepted: true,
+  // compensation (赔付商谈)
+  claimType: 'loss',
+  claimAmount: 800,
+  smallClaimThreshold: 2000,
+  negotiationOutcome: 'agreed',
+  smallFix: false,
+  reviewDueAt: '2026-11-26T10:00:00+08:00',
 };
 
 function run(feel: FeelExpression, context: Record<string, unknown>): unknown {
@@ -185,6 +200,29 @@ describe('gateway conditions decide as the rules say (a false condition is false
     ['R-REP-8', 'f-extension-allowed', { extensionCount: 1, extensionDaysTotal: 10, extensionDays: 5 }, false],
     ['R-REP-8', 'f-approved', { approved: false }, false],
     ['R-REP-12', 'f-satisfied', { satisfied: false }, false],
+    ['R-QR-2', 'qr-f-developer', { liableParty: 'developer' }, true],
+    ['R-QR-2', 'qr-f-developer', { liableParty: 'owner' }, false],
+    ['R-QR-2', 'qr-f-warranty', { liableParty: 'warranty-unit' }, true],
+    ['R-QR-2', 'qr-f-warranty', { liableParty: 'developer' }, false],
+    ['R-QR-2', 'qr-f-fund', { liableParty: 'maintenance-fund' }, true],
+    ['R-QR-2', 'qr-f-fund', { liableParty: 'owner' }, false],
+    ['R-QR-2', 'qr-f-fund-approved', { approved: false }, false],
+    ['R-QR-3', 'qr-f-developer-confirmed', { developerConfirmed: false }, false],
+    ['R-QR-4', 'qr-f-completed', { completed: false }, false],
+    ['R-QR-4', 'qr-f-accepted', { accepted: false }, false],
+    ['R-COMP-5', 'pf-f-quality', { claimType: 'quality-dissatisfaction' }, true],
+    ['R-COMP-5', 'pf-f-quality', { claimType: 'loss' }, false],
+    ['R-COMP-2', 'pf-f-small', { claimAmount: 2000, smallClaimThreshold: 2000 }, true],
+    ['R-COMP-3', 'pf-f-small', { claimAmount: 2000.01, smallClaimThreshold: 2000 }, false],
+    ['R-COMP-2', 'pf-f-small-approved', { approved: false }, false],
+    ['R-COMP-3', 'pf-f-authorised', { approved: false }, false],
+    ['R-COMP-4', 'pf-f-agreed', { negotiationOutcome: 'continue' }, false],
+    ['R-COMP-1', 'pf-f-over-authority', { negotiationOutcome: 'over-authority' }, true],
+    ['R-COMP-3', 'pf-f-failed', { negotiationOutcome: 'failed' }, true],
+    ['R-COMP-3', 'pf-f-failed', { negotiationOutcome: 'continue' }, false],
+    ['R-COMP-5', 'pf-f-small-fix', { smallFix: false }, false],
+    ['R-COMP-5', 'pf-f-fix-approved', { approved: false }, false],
+    ['R-COMP-5', 'pf-f-developer-confirmed', { developerConfirmed: false }, false],
   ];
 
   it.each(cases)('%s: %s with %j is %s', (_, flowId, overrides, expected) => {
