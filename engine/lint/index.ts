@@ -88,11 +88,14 @@ export class ProjectResolver implements Resolver {
   }
 }
 
-let linter: BpmnLinter | undefined;
-
+/**
+ * A fresh linter per model: bpmnlint caches rule instances per linter, and some
+ * rules keep state in them (no-duplicate-sequence-flows remembers every flow it
+ * saw), so a shared linter reported a flow of one model as a duplicate of an
+ * earlier model's flow with the same source and target ids.
+ */
 function getLinter(): BpmnLinter {
-  linter ??= new Linter({ config: LINT_CONFIG, resolver: new ProjectResolver() });
-  return linter;
+  return new Linter({ config: LINT_CONFIG, resolver: new ProjectResolver() });
 }
 
 const byIdThenRule = (a: Finding, b: Finding): number => a.id.localeCompare(b.id) || a.rule.localeCompare(b.rule);

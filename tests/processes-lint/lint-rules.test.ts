@@ -155,6 +155,18 @@ describe('project rules: what the API and the workers rely on', () => {
   });
 });
 
+describe('one model after another', () => {
+  it('a flow is not a duplicate of a flow with the same ends in a model linted before (bpmnlint rules keep state)', async () => {
+    const xml = model(`
+      <bpmn:endEvent id="end" name="End" />
+      <bpmn:sequenceFlow id="f" sourceRef="start" targetRef="end" />`);
+    const first = await findings(xml);
+    const second = await findings(xml);
+    expect(second.errors.filter((f) => f.rule === 'no-duplicate-sequence-flows')).toEqual([]);
+    expect(second).toEqual(first);
+  });
+});
+
 describe('unreadable input', () => {
   it('is an error finding, not a throw', async () => {
     expect(await lintModel('not xml at all')).toMatchObject({ errors: [{ id: '', rule: 'parse' }] });
