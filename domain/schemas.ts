@@ -147,8 +147,14 @@ export const taskVariableSchemas = {
   'handle-complaint': z.object({ note: text.optional() }),
 
   // urgent appeal (加急诉求)
-  'urgent-handling': z.object({ note: text.optional() }),
-  'urgent-report': z.object({ note: text.optional() }),
+  'urgent-handling': z.object({ arrivedAt: isoDateTime.optional(), note: text.optional() }),
+  'urgent-report': z.object({ resolved: z.boolean().optional(), outcome: text.optional(), note: text.optional() }),
+
+  // consultation (咨询)
+  'answer-consultation': z.object({ answer: z.string().trim().min(1).max(4000), note: text.optional() }),
+
+  // outage notice (停水停电通知)
+  'outage-notice': z.object({ cause: text.optional(), noticeText: text.optional(), note: text.optional() }),
 } satisfies Record<string, z.ZodObject>;
 
 export type TaskKind = keyof typeof taskVariableSchemas;

@@ -21,6 +21,11 @@ import redispatch from './redispatch.js';
 import scheduleArrival from './schedule-arrival.js';
 import setStatus from './set-status.js';
 
+// urgent appeal (加急诉求), paid service (便民有偿服务), complaint (投诉), consultation (咨询), outage notice (停水停电)
+import escalateOverdue from './escalate-overdue.js';
+import openUrgentAppeal from './open-urgent-appeal.js';
+import updateOrder from './update-order.js';
+
 // quality rectification (工程质量整改), compensation (赔付商谈), smart dispatch (R-DISP-1)
 import arrangeDefectConfirmation from './arrange-defect-confirmation.js';
 import closeLegacyProblem from './close-legacy-problem.js';
@@ -57,6 +62,10 @@ export const workers: readonly WorkerModule[] = [
   redispatch,
   scheduleArrival,
   setStatus,
+  // urgent appeal, paid service, complaint, consultation, outage notice
+  escalateOverdue,
+  openUrgentAppeal,
+  updateOrder,
   // quality rectification (工程质量整改), compensation (赔付商谈), smart dispatch (R-DISP-1)
   arrangeDefectConfirmation,
   closeLegacyProblem,

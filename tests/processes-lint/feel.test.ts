@@ -27,6 +27,11 @@ const START_VARIABLES = {
   channel: 'phone',
   reportedBy: 'dispatcher1',
   reporterUserId: 'U-resident1',
+  // POST /api/outages starts the outage notice with these (R-OUT-1)
+  outageId: '6740a0000000000000000001',
+  utility: 'water',
+  planned: true,
+  startsAt: '2026-11-25T09:00:00+08:00',
 };
 
 /** A process state late in the repair: every variable an expression may read. */
@@ -65,6 +70,16 @@ const SAMPLE: Record<string, unknown> = {
   signedOrderDueAt: '2026-11-24T15:00:00+08:00',
   returnVisitDueAt: '2026-11-27T16:00:00+08:00',
   satisfied: true,
+  // urgent appeal, paid service, complaint, consultation, outage notice
+  handlingDueAt: '2026-11-23T10:30:00+08:00',
+  reportDueAt: '2026-11-23T23:59:59+08:00',
+  replyDueAt: '2026-11-23T10:10:00+08:00',
+  handoverDueAt: '2026-11-23T23:59:59+08:00',
+  handlerGroup: 'supervisor',
+  resolutionDueAt: '2026-11-26T10:30:00+08:00',
+  answerDueAt: '2026-11-24T10:00:00+08:00',
+  noticeDueAt: '2026-11-23T10:10:00+08:00',
+  notifyAt: '2026-11-24T09:00:00+08:00',
   // quality rectification (工程质量整改)
   confirmDueAt: '2026-11-23T10:05:00+08:00',
   liableParty: 'developer',
