@@ -3,7 +3,8 @@
  * claim for loss or dissatisfaction with repair quality brings the office
  * director (管理处主任) on site, who may promise nothing beyond authority.
  * The claim type comes from the claim (or, for an order reported directly,
- * its fault type); the small-claim threshold is the model's header
+ * its fault type); the office's engineering group (the community's first
+ * unit) does quality fixes (R-COMP-5); the small-claim threshold is the model's header
  * `smallClaimThreshold` (yuan), which the process owner changes there (R-COMP-2/3).
  */
 import { z } from 'zod';
@@ -28,7 +29,13 @@ export const input = z.object({
   description: optionalText,
 });
 
-export const output = z.object({ claimType, claimAmount: z.number().min(0), smallClaimThreshold: z.number().min(0) });
+export const output = z.object({
+  claimType,
+  claimAmount: z.number().min(0),
+  smallClaimThreshold: z.number().min(0),
+  /** The office's engineering group (the community's first unit), who does R-COMP-5 fixes. */
+  currentUnitId: z.string().min(1),
+});
 
 export default defineWorker({
   type: 'register-claim',
@@ -46,6 +53,8 @@ export default defineWorker({
     const amount = vars.claimAmount ?? 0;
     const size = type === 'quality-dissatisfaction' ? 'quality' : amount <= limit ? 'small' : 'large';
     const number = vars.orderNumber ?? vars.workOrderId;
+    const community = await deps.directory.community(vars.communityId);
+    if (!community) throw new JobFailure(`community <${vars.communityId}> is unknown`);
 
     await deps.orders.update(
       vars.workOrderId,
@@ -72,6 +81,6 @@ export default defineWorker({
       channel: 'app',
       text: `您的诉求 ${number} 已受理,管理处主任将与您面谈处理。The office director will meet you about your claim.`,
     });
-    return { claimType: type, claimAmount: amount, smallClaimThreshold: limit };
+    return { claimType: type, claimAmount: amount, smallClaimThreshold: limit, currentUnitId: community.firstUnitId };
   },
 });
