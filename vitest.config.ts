@@ -5,8 +5,8 @@ import { configDefaults, defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['tests/**/*.test.ts'],
-    // tests/e2e needs a running server and browser: not part of `npm test` yet.
-    exclude: [...configDefaults.exclude, 'tests/e2e/**', '.data/**', '.bin/**'],
+    // tests/e2e drives Debian's Chromium against the built UI (scripts/test.ts builds it first).
+    exclude: [...configDefaults.exclude, '.data/**', '.bin/**'],
     environment: 'node',
     testTimeout: 30_000,
     hookTimeout: 60_000,

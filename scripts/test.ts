@@ -6,6 +6,7 @@
  *
  *   npm test                  everything
  *   npm test -- tests/db      tsc + eslint, then only the vitest files under tests/db
+ *   npm test -- tests/e2e     ... and the web UI is built first (modeler/dist) for the browser journeys
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -20,6 +21,8 @@ interface Step {
 }
 
 const vitestArgs = process.argv.slice(2);
+/** The e2e journeys need the built web UI: build it when they are part of the run. */
+const runsE2e = !vitestArgs.some((a) => !a.startsWith('-')) || vitestArgs.some((a) => a.includes('e2e'));
 const steps: Step[] = [
   // --incremental only keeps a cache of the last check (node_modules/.cache), so repeated runs are faster.
   {
@@ -27,7 +30,14 @@ const steps: Step[] = [
     bin: 'tsc',
     args: ['--noEmit', '--incremental', '--tsBuildInfoFile', 'node_modules/.cache/propflow/tsconfig.tsbuildinfo'],
   },
+  { name: 'tsc -p modeler', bin: 'tsc', args: ['--noEmit', '-p', 'modeler'] },
   { name: 'eslint .', bin: 'eslint', args: ['.'] },
+  ...(runsE2e
+    ? [
+        { name: 'element templates', bin: 'tsx', args: ['scripts/element-templates.ts'] },
+        { name: 'vite build (web UI for tests/e2e)', bin: 'vite', args: ['build', '--config', 'modeler/vite.config.ts', '--logLevel', 'warn'] },
+      ]
+    : []),
   { name: ['vitest run', ...vitestArgs].join(' '), bin: 'vitest', args: ['run', ...vitestArgs] },
 ];
 
