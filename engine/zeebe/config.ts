@@ -40,6 +40,8 @@ export const zeebeEnvSchema = z
     ZEEBE_GRPC_WORKER_LONGPOLL_SECONDS: int(1).default(30),
     /** Pause between a worker's activation requests. */
     ZEEBE_GRPC_WORKER_POLL_INTERVAL_MS: int(10).default(300),
+    /** The SDK debounces connection-state changes by this much; its timer also outlives close() by up to this long. */
+    ZEEBE_GRPC_CLIENT_CONNECTION_TOLERANCE_MS: int(0).default(3000),
     /** Ceiling of a worker's back-off after a failed activation (back-pressure). */
     CAMUNDA_JOB_WORKER_MAX_BACKOFF_MS: int(10).default(16_000),
     /** The project's own: how often the user-task search is polled for task events (created / completed / canceled). */
@@ -83,6 +85,7 @@ export interface ZeebeConfig {
   longPollMs: number;
   workerPollIntervalMs: number;
   workerMaxBackoffMs: number;
+  connectionToleranceMs: number;
   userTaskPollIntervalMs: number;
   restTimeoutMs: number;
   logLevel: 'NONE' | 'ERROR' | 'INFO' | 'DEBUG';
@@ -127,6 +130,7 @@ export function loadZeebeConfig(env: Record<string, string | undefined> = proces
     longPollMs: e.ZEEBE_GRPC_WORKER_LONGPOLL_SECONDS * 1000,
     workerPollIntervalMs: e.ZEEBE_GRPC_WORKER_POLL_INTERVAL_MS,
     workerMaxBackoffMs: e.CAMUNDA_JOB_WORKER_MAX_BACKOFF_MS,
+    connectionToleranceMs: e.ZEEBE_GRPC_CLIENT_CONNECTION_TOLERANCE_MS,
     userTaskPollIntervalMs: e.USER_TASK_POLL_INTERVAL_MS,
     restTimeoutMs: e.CAMUNDA_REST_TIMEOUT_MS,
     logLevel: e.ZEEBE_CLIENT_LOG_LEVEL,
@@ -161,6 +165,7 @@ export function sdkConfiguration(config: ZeebeConfig): Record<string, unknown> {
       ZEEBE_GRPC_CLIENT_EAGER_CONNECT: false,
       ZEEBE_GRPC_WORKER_LONGPOLL_SECONDS: Math.max(1, Math.round(config.longPollMs / 1000)),
       ZEEBE_GRPC_WORKER_POLL_INTERVAL_MS: config.workerPollIntervalMs,
+      ZEEBE_GRPC_CLIENT_CONNECTION_TOLERANCE_MS: config.connectionToleranceMs,
       ZEEBE_CLIENT_LOG_LEVEL: config.logLevel,
     },
   };

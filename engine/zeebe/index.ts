@@ -392,7 +392,12 @@ export class ZeebeEngine implements ProcessEngine {
       type,
       close: (): Promise<void> =>
         (closing ??= (async () => {
+          // SDK 8.8.13: close() cancels the open activation stream, but the stream's client-side
+          // time-out (long poll + 1 s) is cleared only on 'end', which a canceled stream never
+          // emits: it would keep the process alive that long after close. End it ourselves.
+          const stream = (sdkWorker as unknown as { jobStream?: { emit(event: 'end'): boolean } }).jobStream;
           await sdkWorker.close();
+          stream?.emit('end');
           this.workers.delete(worker);
         })()),
     };
