@@ -75,6 +75,8 @@ describe('repair: sign-off and its escalation chain', () => {
     expect(await reminders()).toEqual({ timeline: 3, sms: 3 });
     const sms = (await world.notifications('unitA1', order.id)).filter(reminderSms);
     expect(sms.every((n) => n.to === 'unit:U-A' && n.text.includes(order.number))).toBe(true);
+    const at = entries(await world.order(order.id), 'reminder', 'notify-sign-off-first-reminder').map((e) => e.at);
+    expect(at).toEqual([plus(t0, 'PT2M'), plus(t0, 'PT4M'), plus(t0, 'PT6M')]);
 
     // when 7:59 passes, then still 3 reminders and the unit may still sign
     await world.advance('PT1M59S');
@@ -85,7 +87,6 @@ describe('repair: sign-off and its escalation chain', () => {
     await world.advance('PT10M');
     expect(await reminders()).toEqual({ timeline: 3, sms: 3 });
     expect((await world.order(order.id)).status).toBe('signed');
-    expect(t0).toBeTruthy();
   });
 
   it('R-REP-2: not signed in 8 minutes → the second unit U-B gets the sign-off task; the first unit\'s task is canceled and its deadline breached', async () => {
@@ -188,7 +189,7 @@ describe('repair: sign-off and its escalation chain', () => {
     const signed = await world.order(order.id);
     expect(signed).toMatchObject({ status: 'signed', assignedUnitId: 'U-B' });
     expect(entries(signed, 'signed', 'record-sign-off')).toHaveLength(1);
-    expect(await world.openTask('unitB1', order.id, 'contact-resident')).toBeTruthy();
+    expect(await world.openTask('unitB1', order.id, 'contact-resident')).toMatchObject({ candidateUnitId: 'U-B' });
     expect(await world.tasks('supervisor1', order.id)).toEqual([]);
   });
 
@@ -250,7 +251,7 @@ describe('repair: sign-off and its escalation chain', () => {
     // then both go on as signed: the unit contacts the resident
     for (const order of [orders[0]!, orders[3]!]) {
       expect((await world.order(order.id)).status).toBe('signed');
-      expect(await world.openTask('unitB1', order.id, 'contact-resident')).toBeTruthy();
+      expect(await world.openTask('unitB1', order.id, 'contact-resident')).toMatchObject({ candidateUnitId: 'U-B' });
     }
   });
 });

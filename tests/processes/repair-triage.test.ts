@@ -96,7 +96,7 @@ describe('repair: report matters, duty group, triage, priority and responsibilit
     await world.complete('dispatcher1', triage.id, { priority: 3, responsibility: 'shared' });
     const view = await world.order(order.id);
     expect(view).toMatchObject({ status: 'dispatched', assignedUnitId: 'U-A', priority: 3, responsibility: 'shared' });
-    expect(await world.openTask('unitA1', order.id, 'sign-off')).toBeTruthy();
+    expect(await world.openTask('unitA1', order.id, 'sign-off')).toMatchObject({ candidateUnitId: 'U-A' });
   });
 
   it('R-REP-5: the night reminder goes to the monitoring centre', async () => {
