@@ -110,6 +110,38 @@ describe('repair: contact the resident and arrive on site', () => {
     expect(entries(late, 'deadline-breached', 'record-breach-contact')).toHaveLength(1);
   });
 
+  it('R-REP-6, R-WO-5: on a statutory holiday a routine order is due 1 hour after the next working period starts, the monitoring centre is on duty', async () => {
+    // given the company entered tomorrow as a holiday in C001's calendar
+    const admin = await world.as('admin1');
+    const holiday = localDay(plus(await world.now(), 'P1D'));
+    const calendar = { workStart: '08:00', workEnd: '18:00', workDays: [1, 2, 3, 4, 5, 6, 7] };
+    expect((await admin.request('PUT', '/api/communities/C001/calendar', { ...calendar, holidays: [holiday] })).status).toBe(200);
+    try {
+      // when a routine and an emergency order are signed at 10:00 on the holiday, and one waits for triage
+      const t0 = await world.scenarioAt('10:00', { day: holiday });
+      const routine = await world.report({ priority: 3 });
+      const emergency = await world.report({ priority: 1, description: '电梯困人' });
+      const untriaged = await world.report({ priority: undefined, responsibility: undefined });
+      await world.signOff(routine.id);
+      await world.signOff(emergency.id);
+
+      // then the routine contact is due at 09:00 the day after, the emergency one 15 minutes after sign-off
+      const nineAm = local(nextDay(t0), '09:00');
+      expectOpen(deadline(await world.order(routine.id), 'contact-resident'), nineAm);
+      expectOpen(deadline(await world.order(emergency.id), 'contact-resident'), plus(t0, 'PT15M'));
+      // and the holiday is night duty: the monitoring centre triages (R-WO-5)
+      expect((await world.openTask('dispatcher1', untriaged.id, 'triage')).candidateGroups).toEqual(['monitoring-centre']);
+
+      // when the holiday passes up to 08:59:59 the day after, then the routine contact is not breached; at 09:00 it is
+      await world.pin(local(nextDay(t0), '08:59:59'));
+      expectOpen(deadline(await world.order(routine.id), 'contact-resident'), nineAm);
+      await world.advance('PT1S');
+      expectBreached(deadline(await world.order(routine.id), 'contact-resident'), nineAm);
+    } finally {
+      expect((await admin.request('PUT', '/api/communities/C001/calendar', { ...calendar, holidays: [] })).status).toBe(200);
+    }
+  });
+
   it('R-REP-7: an emergency order must be on site within 30 minutes of sign-off', async () => {
     // given two emergency orders signed at t0, contacted at once, arrival agreed at t0 + 20 min
     const t0 = await world.scenarioAt('10:00');
