@@ -15,7 +15,6 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { loadConfig } from '../../api/config.js';
 import { loadZeebeConfig } from '../../engine/zeebe/config.js';
-import { processRole } from '../../scripts/server.js';
 
 const root = new URL('../../', import.meta.url);
 const read = (name: string) => readFileSync(new URL(name, root), 'utf8');
@@ -136,8 +135,8 @@ describe('docker-compose.yml', () => {
       const zeebe = loadZeebeConfig(env);
       expect(zeebe.grpcAddress).toBe('grpc://orchestration:26500');
       expect(zeebe.restAddress).toBe('http://orchestration:8080');
-      const role = processRole(config, env);
-      expect(role, name).toBe(name === 'api' ? 'api' : name === 'workers' ? 'workers' : 'all');
+      // The role switch of scripts/server.ts (processRole): API_ONLY / WORKERS_ONLY, neither in the one-process demo.
+      expect([env.API_ONLY, env.WORKERS_ONLY], name).toEqual(name === 'api' ? ['true', undefined] : name === 'workers' ? [undefined, 'true'] : [undefined, undefined]);
       const dependsOn = Object.keys((service.depends_on as Record<string, unknown>) ?? {});
       expect(dependsOn, name).toEqual(expect.arrayContaining(['mongodb', (service.profiles ?? []).includes('demo') ? 'orchestration-demo' : 'orchestration']));
     }
