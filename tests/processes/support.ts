@@ -56,6 +56,7 @@ export interface Order {
   processInstanceKey: string;
   deadlines: Deadline[];
   timeline: TimelineEntry[];
+  fees: Record<string, unknown> | null;
   rating: Record<string, unknown> | null;
   fields: Record<string, any>;
   signedAt: string | null;
