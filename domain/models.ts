@@ -6,8 +6,11 @@
 import type { Connection, Model } from 'mongoose';
 import { communitySchema, unitSchema, type CommunityDoc, type UnitDoc } from './community.model.js';
 import { counterSchema, type CounterDoc } from './counter.model.js';
+import { feeCatalogueItemSchema, type FeeCatalogueItemDoc } from './fee-catalogue.model.js';
+import { maintenancePlanSchema, type MaintenancePlanDoc } from './maintenance-plan.model.js';
 import { legacyProblemSchema, type LegacyProblemDoc } from './legacy-problem.model.js';
 import { notificationSchema, type NotificationDoc } from './notification.model.js';
+import { outageSchema, type OutageDoc } from './outage.model.js';
 import { technicianSchema, type TechnicianDoc } from './technician.model.js';
 import { timelineSchema, type TimelineDoc } from './timeline.model.js';
 import { userSchema, type UserDoc } from './user.model.js';
@@ -21,6 +24,9 @@ export interface Models {
   WorkOrder: Model<WorkOrderDoc>;
   Timeline: Model<TimelineDoc>;
   Notification: Model<NotificationDoc>;
+  FeeCatalogueItem: Model<FeeCatalogueItemDoc>;
+  Outage: Model<OutageDoc>;
+  MaintenancePlan: Model<MaintenancePlanDoc>;
   LegacyProblem: Model<LegacyProblemDoc>;
   Technician: Model<TechnicianDoc>;
 }
@@ -43,6 +49,9 @@ export function getModels(conn: Connection): Models {
       WorkOrder: bind(conn, 'WorkOrder', workOrderSchema),
       Timeline: bind(conn, 'Timeline', timelineSchema),
       Notification: bind(conn, 'Notification', notificationSchema),
+      FeeCatalogueItem: bind(conn, 'FeeCatalogueItem', feeCatalogueItemSchema),
+      Outage: bind(conn, 'Outage', outageSchema),
+      MaintenancePlan: bind(conn, 'MaintenancePlan', maintenancePlanSchema),
       LegacyProblem: bind(conn, 'LegacyProblem', legacyProblemSchema),
       Technician: bind(conn, 'Technician', technicianSchema),
     };

@@ -96,8 +96,18 @@ export const taskVariableSchemas = {
   'return-visit': z.object({ satisfied: z.boolean(), rating: rating.optional(), comment: text.optional() }),
 
   // paid service (便民有偿服务)
-  'fee-assessment': z.object({ fee: money, note: text.optional() }),
-  'collect-fee': z.object({ receiptNumber: z.string().min(1), amount: money }),
+  'fee-assessment': z.object({
+    fee: money,
+    feasible: z.boolean().optional(),
+    plan: text.optional(),
+    refusalReason: text.optional(),
+    note: text.optional(),
+  }),
+  'reply-resident': z.object({ appointmentAt: isoDateTime, note: text.optional() }),
+  'resident-inspection': z.object({ accepted: z.boolean(), actualItem: text.optional(), note: text.optional() }),
+  // R-PAID-5: never without a receipt number (blank is none).
+  'collect-fee': z.object({ receiptNumber: z.string().trim().min(1).max(64), amount: money, note: text.optional() }),
+  'finance-handover': z.object({ amountReceived: money, note: text.optional() }),
 
   // quality rectification (工程质量整改); the contract names no required variable of
   // confirm-defect and developer-confirmation: the defaults are the common case.

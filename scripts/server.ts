@@ -13,8 +13,10 @@ import { z } from 'zod';
 import { createApp } from '../api/app.js';
 import type { AppConfig } from '../api/config.js';
 import { createLogger, type Logger } from '../api/logger.js';
+import { maintenanceSheetCreator } from '../api/maintenance-plans/sheets.js';
 import { DirectoryCalendarProvider } from '../domain/services/calendar-provider.js';
 import { createDomainServices, seedDemo } from '../domain/services/index.js';
+import { MaintenanceScheduler } from '../domain/services/maintenance-scheduler.js';
 import { MongoLegacyRegister } from '../domain/services/legacy-register.js';
 import { MongoProcedureLauncher } from '../domain/services/procedures.js';
 import { MongoTechnicianPool } from '../domain/services/technicians.js';
@@ -142,7 +144,21 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     if (handler) running.push(engine.createWorker(worker.type, handler, { timeoutMs: 30_000, maxJobsToActivate: 16 }));
   }
 
-  const app = createApp({ engine, db: connection, config, logger, attachTaskListener: role !== 'workers' });
+  // R-PM-1: maintenance plans create their dispatch sheets on their day (no timer start cycles in the
+  // embedded engine): checked every minute and whenever the demo / test clock is moved.
+  const maintenance =
+    role === 'workers'
+      ? undefined
+      : new MaintenanceScheduler({ conn: connection, now: () => clock.now(), createSheet: maintenanceSheetCreator({ conn: connection, engine, logger }), log: logger });
+  maintenance?.start(60_000);
+  const app = createApp({
+    engine,
+    db: connection,
+    config,
+    logger,
+    attachTaskListener: role !== 'workers',
+    ...(maintenance ? { onClockMoved: () => maintenance.runDue() } : {}),
+  });
   const root = express();
   // The web UI (modeler/dist, built by `npm run build:web`) at `/`, before the API app,
   // whose last middleware answers 404 for every path it does not know.
@@ -163,6 +179,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         server.close(() => resolve());
         server.closeAllConnections();
       });
+      await maintenance?.stop();
       await Promise.all(running.map((w) => w.close()));
       await engine.close();
       await connection.close();

@@ -22,8 +22,13 @@ import scheduleArrival from './schedule-arrival.js';
 import setStatus from './set-status.js';
 
 // urgent appeal (加急诉求), paid service (便民有偿服务), complaint (投诉), consultation (咨询), outage notice (停水停电)
+import checkPaidScope from './check-paid-scope.js';
 import escalateOverdue from './escalate-overdue.js';
+import issueServiceNotice from './issue-service-notice.js';
 import openUrgentAppeal from './open-urgent-appeal.js';
+import orderRework from './order-rework.js';
+import recordFee from './record-fee.js';
+import recordHandover from './record-handover.js';
 import updateOrder from './update-order.js';
 
 // quality rectification (工程质量整改), compensation (赔付商谈), smart dispatch (R-DISP-1)
@@ -63,8 +68,13 @@ export const workers: readonly WorkerModule[] = [
   scheduleArrival,
   setStatus,
   // urgent appeal, paid service, complaint, consultation, outage notice
+  checkPaidScope,
   escalateOverdue,
+  issueServiceNotice,
   openUrgentAppeal,
+  orderRework,
+  recordFee,
+  recordHandover,
   updateOrder,
   // quality rectification (工程质量整改), compensation (赔付商谈), smart dispatch (R-DISP-1)
   arrangeDefectConfirmation,

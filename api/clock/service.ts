@@ -6,6 +6,8 @@ export class ClockService {
   constructor(
     private readonly engine: ProcessEngine,
     private readonly enabled: boolean,
+    /** Work that must see the new time before the answer (the maintenance scheduler, R-PM-1). */
+    private readonly afterMove?: () => Promise<unknown>,
   ) {}
 
   private assertEnabled(): void {
@@ -39,6 +41,7 @@ export class ClockService {
       }
       throw err;
     }
+    await this.afterMove?.();
     await this.engine.idle();
     return { now: this.engine.clock.now().toISOString(), controllable: true };
   }

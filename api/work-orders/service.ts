@@ -107,6 +107,8 @@ export class WorkOrderService {
   async create(user: AuthUser, body: CreateWorkOrderBody): Promise<WorkOrderView> {
     const community = await this.directory.community(body.communityId);
     if (!community) throw new ValidationError('The request is invalid.', [{ path: 'communityId', message: 'unknown community' }]);
+    // R-PAID-3: a paid service names an item of the fee catalogue, or none (then it is assessed).
+    const catalogueItem = body.kind === 'paid-service' && body.catalogueItemId !== undefined ? await this.catalogueItem(body.catalogueItemId) : undefined;
 
     const staff = isStaff(user);
     if (!staff) {
@@ -186,6 +188,10 @@ export class WorkOrderService {
       ...(body.desiredTime !== undefined ? { desiredTime: body.desiredTime } : {}),
       ...(body.catalogueItemId !== undefined ? { catalogueItemId: body.catalogueItemId } : {}),
       ...(body.claimAmount !== undefined ? { claimAmount: body.claimAmount } : {}),
+      // The catalogue entry as it is now: the order keeps the price it was registered with.
+      ...(catalogueItem
+        ? { serviceItem: catalogueItem.name, catalogueFee: catalogueItem.price, catalogueUnit: catalogueItem.unit, serviceCategory: catalogueItem.category }
+        : {}),
       firstUnitId: community.firstUnitId,
       secondUnitId: community.secondUnitId ?? null,
     };
@@ -214,6 +220,15 @@ export class WorkOrderService {
       throw this.startError(err, bpmnProcessId);
     }
     return this.get(user, id);
+  }
+
+  /** An active item of the fee catalogue (维修项目收费标准), else 400 naming catalogueItemId. */
+  private async catalogueItem(id: string): Promise<{ name: string; price: number; unit: string; category: string }> {
+    const item = await this.models.FeeCatalogueItem.findOne({ _id: id, active: true }).lean();
+    if (!item) {
+      throw new ValidationError('The request is invalid.', [{ path: 'catalogueItemId', message: 'is not an active item of the fee catalogue' }]);
+    }
+    return { name: item.name, price: item.price, unit: item.unit, category: item.category };
   }
 
   private async ensureDeployed(bpmnProcessId: string): Promise<void> {

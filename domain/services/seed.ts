@@ -9,6 +9,7 @@ import type { Connection } from 'mongoose';
 import { DEFAULT_CALENDAR } from '../community.model.js';
 import { initModels } from '../models.js';
 import type { Role, UserDoc } from '../user.model.js';
+import { seedFeeCatalogue } from './fee-catalogue.js';
 
 export const DEMO_PASSWORD = 'demo';
 export const DEMO_COMMUNITY_ID = 'C001';
@@ -92,4 +93,7 @@ export async function seedDemo(conn: Connection, options: SeedOptions = {}): Pro
     };
     await models.User.updateOne({ _id: demoUserId(u.username) }, { $setOnInsert: doc }, { upsert: true });
   }
+
+  // R-PAID-3: the fee catalogue (维修项目收费标准) the admin then edits.
+  await seedFeeCatalogue(conn);
 }

@@ -320,9 +320,16 @@ export class InstanceRuntime {
       for (const d of state.definitions ?? []) delete d.source;
       engineState = state;
     }
+    // As on Zeebe, a boundary event is a subscription, not an active element, until it fires.
     const active: string[] = ended
       ? []
-      : [...new Set<string>((this.engine.execution?.getPostponed() ?? []).map((api: Loose) => api.id as string))];
+      : [
+          ...new Set<string>(
+            (this.engine.execution?.getPostponed() ?? [])
+              .map((api: Loose) => api.id as string)
+              .filter((id: string) => this.model.elements.get(id)?.type !== 'bpmn:BoundaryEvent'),
+          ),
+        ];
     return {
       engineState,
       variables: this.variables,

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { expect } from 'vitest';
 import { JobResult, type DeployResource, type Job, type JobOutcome, type ProcessEngine, type ProcessInstanceView, type UserTask } from '../../engine/port.js';
-import { KNOWN_DIVERGENCES, WORKER_OPTIONS, workerName, type ParityScenario, type WorkerStep } from './scenarios.js';
+import { WORKER_OPTIONS, workerName, type ParityScenario, type WorkerStep } from './scenarios.js';
 
 export interface Observed {
   processInstanceKey: string;
@@ -151,8 +151,7 @@ export function assertParity(s: ParityScenario, o: Observed): void {
   for (const id of want.completed ?? []) expect(view.completedElementIds, `completed ${id}`).toContain(id);
   for (const id of want.notCompleted ?? []) expect(view.completedElementIds, `not completed ${id}`).not.toContain(id);
   if (want.active) {
-    const listening: readonly string[] = KNOWN_DIVERGENCES['attached-boundary-events-active'];
-    expect(view.activeElementIds.filter((id) => !listening.includes(id)).sort()).toEqual([...want.active].sort());
+    expect([...view.activeElementIds].sort()).toEqual([...want.active].sort());
   }
   if (want.incidents) expect(view.incidents.map((i) => ({ elementId: i.elementId, message: i.message }))).toEqual(want.incidents);
   if (want.variables) expect(view.variables).toMatchObject(want.variables);

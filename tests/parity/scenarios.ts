@@ -86,22 +86,6 @@ export interface ParityScenario {
   };
 }
 
-/**
- * Known divergences between the adapters, tolerated by the parity check and
- * listed here so that they stay visible (each is a question for the adapter
- * that differs from Zeebe, which is the reference for BPMN semantics):
- *
- * - `attached-boundary-events-active`: while a task waits, the embedded
- *   adapter lists the boundary events attached to it (e.g. `noStock`) among
- *   `activeElementIds`, because bpmn-engine runs them as listening activities.
- *   Zeebe does not: a boundary event is a subscription until it is triggered,
- *   and the element-instance search shows no instance of it. The check drops
- *   the ids below from `activeElementIds` on both sides.
- */
-export const KNOWN_DIVERGENCES = {
-  'attached-boundary-events-active': ['noStock', 'approveTimeout', 'remind', 'dueBreach'],
-} as const;
-
 /** The worker options both runs use, so that ActivateJobs can be checked exactly. */
 export const WORKER_OPTIONS = { timeoutMs: 10_000, maxJobsToActivate: 4, pollIntervalMs: 20 } as const;
 export const workerName = (type: string): string => `parity-${type}`;
