@@ -23,6 +23,8 @@ import { launch, login, openContext, shot, type Device } from './browser.js';
 import { stainPng } from './fixtures.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
+/** Polls wait for the server: timers, jobs and the next task finish after an answer. */
+const eventually = { timeout: 10_000, interval: 100 };
 const dist = path.resolve(here, '..', '..', 'modeler', 'dist', 'index.html');
 
 let server: TestServer;
@@ -124,7 +126,7 @@ describe('web app journeys', () => {
     await message.waitFor();
     reported.number = (await message.getAttribute('data-order')) ?? '';
     expect(reported.number).toMatch(/^BX-\d{8}-\d{4}$/);
-    await expect.poll(() => message.textContent()).toContain(reported.number);
+    await expect.poll(() => message.textContent(), eventually).toContain(reported.number);
 
     // The order as the server has it: the photo is attached and readable by staff.
     const list = await dispatcher.get(`/api/work-orders?q=${reported.number}`);
@@ -139,8 +141,8 @@ describe('web app journeys', () => {
     await detail.locator('h2', { hasText: reported.number }).waitFor();
     await detail.locator('.photos img[src^="blob:"]').waitFor();
     expect(await detail.locator('.photos img').evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBe(160);
-    await expect.poll(() => detail.locator('.progress li.current').textContent()).toBe('已受理');
-    await expect.poll(() => page.locator(`.order-card[data-order="${reported.number}"]`).count()).toBe(1);
+    await expect.poll(() => detail.locator('.progress li.current').textContent(), eventually).toBe('已受理');
+    await expect.poll(() => page.locator(`.order-card[data-order="${reported.number}"]`).count(), eventually).toBe(1);
     await shot(page, '1-resident-reports', '03-reported');
   });
 
@@ -155,7 +157,7 @@ describe('web app journeys', () => {
     const unit = await pageAs('unitA1', '#/tasks');
     await openTaskCard(unit, 'sign-off', reported.number);
     const card = unit.locator(`.task-card[data-task-kind="sign-off"][data-order="${reported.number}"]`);
-    await expect.poll(() => card.locator('.due').textContent()).toMatch(/时限 11-23 09:38/);
+    await expect.poll(() => card.locator('.due').textContent(), eventually).toMatch(/时限 11-23 09:38/);
     expect(await card.textContent()).toContain('幸福里小区');
     await shot(unit, '2-unit-completes', '02-sign-off');
     await claimAndSubmit(unit);
@@ -189,9 +191,9 @@ describe('web app journeys', () => {
     const resident = await pageAs('resident1', '#/portal', 'phone');
     await resident.locator(`.order-card[data-order="${reported.number}"]`).click();
     const who = resident.locator('[data-testid="who-comes"]');
-    await expect.poll(() => who.textContent()).toContain('幸福里小区管理处');
+    await expect.poll(() => who.textContent(), eventually).toContain('幸福里小区管理处');
     expect(await who.textContent()).toContain('2026-11-23 10:15');
-    await expect.poll(() => resident.locator('[data-testid="order-detail"] .progress li.current').textContent()).toBe('已修复');
+    await expect.poll(() => resident.locator('[data-testid="order-detail"] .progress li.current').textContent(), eventually).toBe('已修复');
     await shot(resident, '2-unit-completes', '06-resident-sees-who-came');
   });
 
@@ -217,23 +219,24 @@ describe('web app journeys', () => {
     const cardA = unitA.locator(`.task-card[data-task-kind="sign-off"][data-order="${escalated.number}"]`);
     await cardA.waitFor();
     expect(await cardA.getAttribute('class')).not.toContain('selected');
-    await expect.poll(() => cardA.locator('.due').getAttribute('data-due')).toBe('ok');
+    await expect.poll(() => cardA.locator('.due').getAttribute('data-due'), eventually).toBe('ok');
     await shot(unitA, '3-clock-escalation', '01-unit-a-fresh-order');
 
     // Six minutes later (through the clock bar): two minutes left of eight → breaching soon.
     await unitA.locator('[data-testid="clock-bar"] button[data-add="PT5M"]').click();
     await unitA.locator('[data-testid="clock-bar"] button[data-add="PT1M"]').click();
-    await expect.poll(() => unitA.locator('[data-testid="clock-now"]').textContent()).toBe('2026-11-23 09:36');
-    await expect.poll(() => cardA.locator('.due').getAttribute('data-due')).toBe('soon');
+    await expect.poll(() => unitA.locator('[data-testid="clock-now"]').textContent(), eventually).toBe('2026-11-23 09:36');
+    await expect.poll(() => cardA.locator('.due').getAttribute('data-due'), eventually).toBe('soon');
     expect(await cardA.locator('.due').textContent()).toContain('即将超时');
     await shot(unitA, '3-clock-escalation', '02-breaching-soon');
 
     // Past eight minutes: the first unit loses the order, the second unit gets it.
     await unitA.locator('[data-testid="clock-bar"] button[data-add="PT5M"]').click();
-    await expect.poll(() => cardA.count()).toBe(0);
+    await expect.poll(() => cardA.count(), eventually).toBe(0);
     await shot(unitA, '3-clock-escalation', '03-unit-a-lost-it');
 
-    const unitB = await pageAs('unitB1', '#/tasks');
+    // The second unit's member works from a phone.
+    const unitB = await pageAs('unitB1', '#/tasks', 'phone');
     const cardB = unitB.locator(`.task-card[data-task-kind="sign-off"][data-order="${escalated.number}"]`);
     await cardB.waitFor();
     expect(await cardB.locator('[data-escalated]').textContent()).toBe('第二维修单位');
@@ -242,7 +245,7 @@ describe('web app journeys', () => {
 
     // The second unit does not sign either: manual supervision (人工督办) for the supervisor.
     await unitB.locator('[data-testid="clock-bar"] button[data-add="PT10M"]').click();
-    await expect.poll(() => cardB.count()).toBe(0);
+    await expect.poll(() => cardB.count(), eventually).toBe(0);
     const supervisor = await pageAs('supervisor1', '#/tasks');
     const cardS = supervisor.locator(`.task-card[data-task-kind="manual-supervision"][data-order="${escalated.number}"]`);
     await cardS.waitFor();
@@ -280,12 +283,12 @@ describe('web app journeys', () => {
     expect(await header.inputValue()).toBe('PT8M');
     await header.fill('PT15M');
     await header.press('Tab');
-    await expect.poll(() => page.locator('[data-deadline-element="timer-sign-off-first-timeout"]').inputValue()).toBe('PT15M');
+    await expect.poll(() => page.locator('[data-deadline-element="timer-sign-off-first-timeout"]').inputValue(), eventually).toBe('PT15M');
 
     // Live lint: a broken value is refused by the deadline list; the model stays valid.
     await page.locator('[data-testid="lint-status"].ok').waitFor({ timeout: 30_000 });
     await page.locator('[data-testid="deploy"]').click();
-    await expect.poll(() => page.locator('[data-testid="deploy-message"]').textContent(), { timeout: 30_000 }).toContain('第 2 版');
+    await expect.poll(() => page.locator('[data-testid="deploy-message"]').textContent(), { timeout: 30_000 }, eventually).toContain('第 2 版');
     await page.locator('[data-testid="history"] li[data-version="2"]').waitFor();
     await shot(page, '4-owner-deploys', '03-deployed-v2');
 
@@ -328,14 +331,14 @@ describe('web app journeys', () => {
     await search.fill(reported.number);
     await search.press('Enter');
     const row = page.locator(`.ledger-table tr[data-order="${reported.number}"]`);
-    await expect.poll(() => page.locator('.ledger-table tbody tr').count()).toBe(1);
+    await expect.poll(() => page.locator('.ledger-table tbody tr').count(), eventually).toBe(1);
     await row.waitFor();
     await shot(page, '5-manager-inspects', '01-ledger-search');
 
     await row.locator('a').click();
     await page.locator('[data-testid="diagram"] .djs-container').waitFor();
     const current = page.locator('[data-testid="current-step"]');
-    await expect.poll(() => current.textContent()).toContain('住户签字评价');
+    await expect.poll(() => current.textContent(), eventually).toContain('住户签字评价');
     // The active step is marked on the diagram, the steps already done too.
     await page.locator('[data-element-id="resident-signature"].el-active').waitFor();
     expect(await page.locator('[data-element-id="sign-off-first"].el-completed').count()).toBe(1);
@@ -343,18 +346,22 @@ describe('web app journeys', () => {
     expect(await page.locator('.el-active').count()).toBeGreaterThanOrEqual(1);
     const timeline = page.locator('.instance-detail ol.timeline');
     expect(await timeline.textContent()).toContain('签收');
+    // Names, not ids, in the timeline, the facts and the variables.
+    const detailText = (await page.locator('[data-testid="instance-detail"]').textContent()) ?? '';
+    for (const raw of ['C001', 'U-A', 'unitA1', 'dispatcher1', 'resident1', reported.id]) expect(detailText, raw).not.toContain(raw);
+    expect(detailText).toContain('刘强');
     await shot(page, '5-manager-inspects', '02-diagram');
 
     // The inspector's own search finds it by number too; the escalated order shows its breaches.
     await page.locator('[data-testid="instance-search"]').fill(escalated.number);
-    await expect.poll(() => page.locator('.instance-row').count()).toBe(1);
+    await expect.poll(() => page.locator('.instance-row').count(), eventually).toBe(1);
     await page.locator(`.instance-row[data-order="${escalated.number}"]`).click();
-    await expect.poll(() => page.locator('[data-testid="current-step"]').textContent()).toContain('人工督办');
+    await expect.poll(() => page.locator('[data-testid="current-step"]').textContent(), eventually).toContain('人工督办');
     await shot(page, '5-manager-inspects', '03-escalated-order');
 
     // English on the switch.
     await page.locator('[data-testid="lang"]').click();
-    await expect.poll(() => page.locator('header .nav a.active').textContent()).toBe('Inspector');
+    await expect.poll(() => page.locator('header .nav a.active').textContent(), eventually).toBe('Inspector');
     await shot(page, '5-manager-inspects', '04-english');
   });
 

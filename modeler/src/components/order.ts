@@ -2,7 +2,7 @@
 import { api } from '../core/api.js';
 import { h } from '../core/dom.js';
 import { dateTime, duration, shortDateTime } from '../core/format.js';
-import { bilingualText, label, t } from '../core/i18n.js';
+import { bilingual, bilingualText, label, t } from '../core/i18n.js';
 import { names, session } from '../core/session.js';
 import type { Deadline, TimelineEntry, WorkOrder } from '../core/types.js';
 
@@ -36,7 +36,7 @@ export function dueMark(dueAt: string | null, since: string | null): HTMLElement
   return h(
     'span.due',
     { class: `due-${state}`, 'data-due': state },
-    state === 'breached' ? h('strong', `⚠ ${t('breached')} `) : state === 'soon' ? h('strong', `⏰ ${t('breachingSoon')} `) : null,
+    state === 'breached' ? h('strong.mark', t('breached')) : state === 'soon' ? h('strong.mark', t('breachingSoon')) : null,
     `${t('due')} ${shortDateTime(dueAt)} · `,
     left < 0 ? t('overdueBy', duration(left)) : t('inTime', duration(left)),
   );
@@ -67,6 +67,7 @@ const ISO_INSTANT = /\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2
 
 /** A recipient address of the notifier (unit:U-A, group:supervisor, user:tech1) as a name. */
 function recipient(address: string): string {
+  if (!address.includes(':')) return label.role(address);
   const [kind, id] = address.split(':');
   if (kind === 'unit') return names.unit(id);
   if (kind === 'group') return label.role(id);
@@ -88,6 +89,8 @@ export function humanNote(e: TimelineEntry): string {
     const who = opened[3].split(/,\s*/).map(recipient).join('、');
     return `${label.taskKind(opened[2])} → ${who}${opened[4] ? ` · ${t('due')} ${dateTime(opened[4])}` : ''}`;
   }
+  const done = /^(.*?)\s+completed by (\S+)$/.exec(note);
+  if (done) return `${bilingual(done[1])} · ${names.person(done[2])}`;
   const reported = /^([a-z-]+) reported via ([a-z-]+)$/.exec(note);
   if (reported) return `${label.orderKind(reported[1])} · ${label.channel(reported[2])}`;
   note = note

@@ -6,7 +6,7 @@
  */
 import '@bpmn-io/form-js-viewer/dist/assets/form-js.css';
 import { Form } from '@bpmn-io/form-js-viewer';
-import { bilingual, bilingualText } from '../core/i18n.js';
+import { bilingual, bilingualText, t } from '../core/i18n.js';
 
 type Json = Record<string, unknown>;
 
@@ -44,8 +44,22 @@ export interface TaskForm {
   destroy(): void;
 }
 
+/** form-js has no translations: its select placeholder ("Select") follows the chosen language here. */
+function localizePlaceholders(container: HTMLElement): MutationObserver {
+  const fix = () => {
+    for (const el of Array.from(container.querySelectorAll('.fjs-select-placeholder'))) {
+      if (el.textContent === 'Select') el.textContent = t('select');
+    }
+  };
+  const observer = new MutationObserver(fix);
+  observer.observe(container, { subtree: true, childList: true, characterData: true });
+  fix();
+  return observer;
+}
+
 export async function renderTaskForm(container: HTMLElement, schema: unknown, variables: Json): Promise<TaskForm> {
   const form = new Form({ container });
+  const observer = localizePlaceholders(container);
   const keys = formKeys(schema);
   const initial = Object.fromEntries(Object.entries(variables).filter(([k]) => keys.has(k)));
   await form.importSchema(localize(schema) as Parameters<Form['importSchema']>[0], initial);
@@ -61,6 +75,7 @@ export async function renderTaskForm(container: HTMLElement, schema: unknown, va
       return Object.fromEntries(Object.entries(state.data ?? {}).filter(([k]) => keys.has(k)));
     },
     destroy() {
+      observer.disconnect();
       form.destroy();
     },
   };

@@ -131,6 +131,7 @@ const UI = {
   reported: ['已提交，单号 {0}', 'Reported: order {0}'],
   desiredTime: ['期望上门时间', 'Preferred time'],
   addPhotos: ['添加照片', 'Add photos'],
+  photoHint: ['拍照或从相册选择，每张不超过 5 MB', 'Take or pick photos, up to 5 MB each'],
   uploading: ['上传中…', 'Uploading…'],
   myOrders: ['我的报修单', 'My orders'],
   noOrders: ['还没有报修单', 'No orders yet'],
@@ -339,7 +340,7 @@ export function bilingual(text: string | null | undefined): string {
   const s = text.trim();
   if (!CJK.test(s)) return s;
   if (lang === 'zh') {
-    const head = /^([^A-Za-z]*[\u3400-\u9fff][^A-Za-z]*?)\s*\(?(?:\d+\s*)?[A-Za-z][A-Za-z0-9\s'&/.,-]*\)?$/.exec(s);
+    const head = /^([^A-Za-z]*[\u3400-\u9fff][^A-Za-z]*?)\s*\(?(?:\d+\s*)?[A-Za-z][A-Za-z0-9\s'&/.,()-]*\)?$/.exec(s);
     return head ? head[1].trim() : s;
   }
   let last = -1;

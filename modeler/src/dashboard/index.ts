@@ -142,7 +142,7 @@ export function mount(root: HTMLElement): View {
   const priority = h('select', { 'aria-label': t('priority') }, h('option', { value: '' }, t('allPriorities')), [1, 2, 3, 4].map((p) => h('option', { value: String(p) }, label.priority(p))));
   const q = h('input', { type: 'search', placeholder: t('ledgerSearch'), 'data-testid': 'ledger-search' });
   const ledgerBox = h('div.ledger', { 'data-testid': 'ledger' });
-  const exportLink = h('a.button', { href: '#', 'data-testid': 'export-csv' }, `⬇ ${t('exportCsv')}`);
+  const exportLink = h('a.button', { href: '#', 'data-testid': 'export-csv' }, t('exportCsv'));
 
   const ledgerQuery = () => ({
     status: status.value || undefined,

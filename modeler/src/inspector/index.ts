@@ -15,7 +15,7 @@ import { names } from '../core/session.js';
 import type { ProcessDefinition, ProcessInstance, WorkOrder } from '../core/types.js';
 import { deadlineList, orderFacts, photos, statusBadge, timelineList } from '../components/order.js';
 import type { View } from '../main.js';
-import { variableLabel } from './variables.js';
+import { variableLabel, variableValue } from './variables.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- diagram-js services are untyped lookups */
 type Any = any;
@@ -180,7 +180,7 @@ export async function mount(root: HTMLElement, params: URLSearchParams): Promise
               'tbody',
               Object.entries(instance.variables)
                 .sort(([a], [b]) => a.localeCompare(b))
-                .map(([k, v]) => h('tr', h('th', variableLabel(k)), h('td', typeof v === 'object' ? JSON.stringify(v) : String(v)))),
+                .map(([k, v]) => h('tr', h('th', variableLabel(k)), h('td', variableValue(k, v, instance.variables)))),
             ),
           ),
         ),
@@ -207,9 +207,16 @@ export async function mount(root: HTMLElement, params: URLSearchParams): Promise
           overlays.add(id, { position: { bottom: 4, right: 4 }, html: '<span class="incident-badge">!</span>' });
         }
       }
+      // Where it stands: the first active step at a readable zoom, in the middle of the view.
       canvas.zoom('fit-viewport');
-      const focus = instance.activeElementIds.find((id) => registry.get(id));
-      if (focus) canvas.scrollToElement(registry.get(focus), { top: 120, bottom: 120, left: 200, right: 200 });
+      const focus = instance.activeElementIds.map((id) => registry.get(id)).find((el: Any) => el && nm.has(el.id));
+      if (focus) {
+        const outer = canvas.viewbox().outer;
+        const scale = Math.min(0.9, Math.max(canvas.viewbox().scale, 0.5));
+        const width = outer.width / scale;
+        const height = outer.height / scale;
+        canvas.viewbox({ x: focus.x + focus.width / 2 - width / 2, y: focus.y + focus.height / 2 - height / 2, width, height });
+      }
     } catch (err) {
       replace(diagramEl, h('p.error', (err as Error).message));
     }

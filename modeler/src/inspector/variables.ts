@@ -1,5 +1,7 @@
-/** Chinese labels for the business variables the inspector shows (the variable name otherwise). */
-import { getLang } from '../core/i18n.js';
+/** Labels and readable values for the business variables the inspector shows. */
+import { dateTime } from '../core/format.js';
+import { getLang, label } from '../core/i18n.js';
+import { names } from '../core/session.js';
 
 const LABELS: Record<string, [string, string]> = {
   orderNumber: ['单号', 'Order number'],
@@ -45,4 +47,33 @@ export function variableLabel(name: string): string {
   const l = LABELS[name];
   if (!l) return name;
   return getLang() === 'zh' ? `${l[0]} (${name})` : l[1];
+}
+
+const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
+
+/**
+ * A variable's value as staff read it: names for unit / community / user ids,
+ * local times, 是/否, Chinese labels for domain values. Never a bare internal id.
+ */
+export function variableValue(name: string, value: unknown, all: Record<string, unknown>): string {
+  if (value === null || value === undefined || value === '') return '—';
+  if (typeof value === 'boolean') return getLang() === 'zh' ? (value ? '是' : '否') : value ? 'yes' : 'no';
+  if (Array.isArray(value)) return value.length ? value.map((v) => variableValue(name, v, all)).join('、') : '—';
+  if (typeof value === 'object') return JSON.stringify(value);
+  const s = String(value);
+  if (/unitid$/i.test(name)) return names.unit(s);
+  if (name === 'communityId') return names.community(s);
+  if (['reportedBy', 'assignee', 'completedBy', 'technicianId'].includes(name) || name === 'followUpUsers') return names.person(s);
+  if (name === 'reporterUserId') return label.role('resident');
+  if (name === 'workOrderId') return typeof all.orderNumber === 'string' ? all.orderNumber : '—';
+  if (name === 'priority') return label.priority(s);
+  if (name === 'kind') return label.orderKind(s);
+  if (name === 'responsibility') return label.responsibility(s);
+  if (name === 'channel') return label.channel(s);
+  if (name === 'dutyGroup') return label.role(s);
+  if (name === 'repairClass') return getLang() === 'zh' ? (s === 'emergency' ? '应急' : s === 'routine' ? '日常' : s) : s;
+  if (name === 'dispatchStage') return getLang() === 'zh' ? (s === 'first' ? '第一维修单位' : s === 'second' ? '第二维修单位' : s) : s;
+  if (name === 'status') return label.status(s);
+  if (ISO.test(s)) return dateTime(s);
+  return s;
 }

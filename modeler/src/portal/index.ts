@@ -53,7 +53,7 @@ export function mount(root: HTMLElement, params: URLSearchParams): View {
     const desired = h('input', { name: 'desiredTime', type: 'datetime-local' });
     const phone = h('input', { name: 'phone', type: 'tel', inputmode: 'tel', placeholder: '138…' });
     const thumbs = h('div.photos');
-    const fileInput = h('input', { name: 'photos', type: 'file', accept: 'image/*', multiple: true, capture: 'environment' });
+    const fileInput = h('input.visually-hidden', { name: 'photos', type: 'file', accept: 'image/*', multiple: true });
     const message = h('p.form-message', { role: 'status' });
     const repairOnly = h('div.repair-only', h('label', t('faultType'), faultType), h('label', t('part'), part), h('label', t('symptom'), symptom));
     kind.addEventListener('change', () => {
@@ -127,7 +127,7 @@ export function mount(root: HTMLElement, params: URLSearchParams): View {
       h('label', t('description'), description),
       h('label', t('desiredTime'), desired),
       h('label', t('phone'), phone),
-      h('label.file', t('addPhotos'), fileInput),
+      h('label.file', h('span.file-button', `+ ${t('addPhotos')}`), h('span.muted', t('photoHint')), fileInput),
       thumbs,
       h('button.primary', { type: 'submit' }, t('submitReport')),
       message,

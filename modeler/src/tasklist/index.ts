@@ -27,6 +27,7 @@ export function mount(root: HTMLElement, params: URLSearchParams): View {
   let tasks: Task[] = [];
   let selected: string | null = params.get('task');
   let form: TaskForm | undefined;
+  const followUps: number[] = [];
   const filters = { kind: '', community: '', priority: '' };
 
   const list = h('div.task-list', { 'data-testid': 'task-list' });
@@ -187,6 +188,9 @@ export function mount(root: HTMLElement, params: URLSearchParams): View {
         replace(detail, h('div.done', { 'data-testid': 'task-done' }, `✓ ${label.taskKind(task.kind)} · ${str(task.variables.orderNumber)} · ${t('taskDone')}`));
         selected = null;
         await load();
+        // The engine runs the next service steps after the answer: the follow-up task (often the
+        // same person's next step) appears a moment later; look again shortly rather than at the next poll.
+        for (const ms of [700, 2000, 5000]) followUps.push(window.setTimeout(() => void load(), ms));
       } catch (err) {
         const e = err as ApiError;
         message.className = 'form-message error';
@@ -239,8 +243,13 @@ export function mount(root: HTMLElement, params: URLSearchParams): View {
   return {
     unmount: () => {
       window.clearInterval(timer);
+      followUps.forEach((id) => window.clearTimeout(id));
       form?.destroy();
     },
-    refresh: () => void load(),
+    // The clock moved: timers fired before the answer, their jobs finish just after it.
+    refresh: () => {
+      void load();
+      for (const ms of [800, 2500]) followUps.push(window.setTimeout(() => void load(), ms));
+    },
   };
 }
