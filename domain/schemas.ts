@@ -48,6 +48,10 @@ export type WithdrawalReason = z.infer<typeof withdrawalReason>;
 export const supervisionOutcome = z.enum(['signed', 'failed']);
 export const complaintClassification = z.enum(['valid', 'assistance', 'excessive']);
 
+/** R-CMP-1: who an assistance matter (协办事项) is forwarded to. */
+export const responsibleParty = z.enum(['other-resident', 'developer', 'owners-committee', 'utility', 'government', 'other']);
+export type ResponsibleParty = z.infer<typeof responsibleParty>;
+
 /** R-QR-2: who answers for a housing quality defect (责任方). */
 export const liableParty = z.enum(['developer', 'warranty-unit', 'maintenance-fund', 'owner']);
 export type LiableParty = z.infer<typeof liableParty>;
@@ -153,8 +157,17 @@ export const taskVariableSchemas = {
   'review-quality': z.object({ recommendation: z.string().min(1).max(4000), note: text.optional() }),
 
   // complaint (投诉)
-  'classify-complaint': z.object({ classification: complaintClassification, note: text.optional() }),
-  'handle-complaint': z.object({ note: text.optional() }),
+  'classify-complaint': z.object({
+    classification: complaintClassification,
+    serious: z.boolean().optional(),
+    beyondAuthority: z.boolean().optional(),
+    responsibleParty: responsibleParty.optional(),
+    explanation: text.optional(),
+    note: text.optional(),
+  }),
+  'contact-complainant': z.object({ resolutionPromisedAt: isoDateTime, note: text.optional() }),
+  'handle-complaint': z.object({ resolution: text.optional(), note: text.optional() }),
+  'complaint-signature': z.object({ satisfied: z.boolean(), rating: rating.optional(), comment: text.optional() }),
 
   // urgent appeal (加急诉求)
   'urgent-handling': z.object({ arrivedAt: isoDateTime.optional(), note: text.optional() }),

@@ -24,11 +24,15 @@ import setStatus from './set-status.js';
 // urgent appeal (加急诉求), paid service (便民有偿服务), complaint (投诉), consultation (咨询), outage notice (停水停电)
 import checkPaidScope from './check-paid-scope.js';
 import escalateOverdue from './escalate-overdue.js';
+import forwardAssistance from './forward-assistance.js';
 import issueServiceNotice from './issue-service-notice.js';
 import openUrgentAppeal from './open-urgent-appeal.js';
 import orderRework from './order-rework.js';
+import recordComplaintContact from './record-complaint-contact.js';
 import recordFee from './record-fee.js';
 import recordHandover from './record-handover.js';
+import returnComplaintResult from './return-complaint-result.js';
+import routeComplaint from './route-complaint.js';
 import updateOrder from './update-order.js';
 
 // quality rectification (工程质量整改), compensation (赔付商谈), smart dispatch (R-DISP-1)
@@ -70,11 +74,15 @@ export const workers: readonly WorkerModule[] = [
   // urgent appeal, paid service, complaint, consultation, outage notice
   checkPaidScope,
   escalateOverdue,
+  forwardAssistance,
   issueServiceNotice,
   openUrgentAppeal,
   orderRework,
+  recordComplaintContact,
   recordFee,
   recordHandover,
+  returnComplaintResult,
+  routeComplaint,
   updateOrder,
   // quality rectification (工程质量整改), compensation (赔付商谈), smart dispatch (R-DISP-1)
   arrangeDefectConfirmation,
