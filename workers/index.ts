@@ -26,6 +26,7 @@ import checkPaidScope from './check-paid-scope.js';
 import escalateOverdue from './escalate-overdue.js';
 import forwardAssistance from './forward-assistance.js';
 import issueServiceNotice from './issue-service-notice.js';
+import openConsultation from './open-consultation.js';
 import openUrgentAppeal from './open-urgent-appeal.js';
 import orderRework from './order-rework.js';
 import recordComplaintContact from './record-complaint-contact.js';
@@ -76,6 +77,7 @@ export const workers: readonly WorkerModule[] = [
   escalateOverdue,
   forwardAssistance,
   issueServiceNotice,
+  openConsultation,
   openUrgentAppeal,
   orderRework,
   recordComplaintContact,
