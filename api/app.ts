@@ -134,7 +134,7 @@ export function createApp(deps: AppDeps): Express {
     ...processRoutes(new ProcessService({ engine, lint: deps.lint ?? engineLinter, onFormsDeployed: (f) => forms.add(f) })),
     ...processInstanceRoutes(new ProcessInstanceService(engine)),
     ...clockRoutes(new ClockService(engine, config.clockControl, deps.onClockMoved)),
-    ...reportRoutes(new ReportService(db)),
+    ...reportRoutes(new ReportService(db, () => engine.clock.now())),
     ...claimRoutes(db, engine),
     ...legacyRegisterRoutes(db),
     ...communityRoutes(db),

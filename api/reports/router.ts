@@ -1,5 +1,5 @@
 import { endpoint, type Endpoint } from '../http.js';
-import { kpiQuery, kpiResponse, spotCheckQuery, spotCheckResponse } from './schemas.js';
+import { breachingSoonQuery, breachingSoonResponse, kpiQuery, kpiResponse, spotCheckQuery, spotCheckResponse } from './schemas.js';
 import type { ReportService } from './service.js';
 
 export function reportRoutes(service: ReportService): Endpoint[] {
@@ -9,6 +9,10 @@ export function reportRoutes(service: ReportService): Endpoint[] {
       path: '/reports/kpi',
       tag: 'reports',
       summary: 'KPIs per community, unit, kind or priority (R-KPI-1, R-KPI-2)',
+      description:
+        'Orders reported in [from, to) (a date is a local day), withdrawn orders and report matters left out. ' +
+        'timely = no deadline breached or overdue; reworkRate = dispatched again ÷ total; firstTimeFixRate = fixed without rework ÷ fixed; ' +
+        "satisfaction = mean of the residents' final ratings. Also a summary row and the R-KPI-2 targets.",
       access: ['supervisor', 'manager', 'admin'],
       query: kpiQuery,
       response: kpiResponse,
@@ -23,6 +27,17 @@ export function reportRoutes(service: ReportService): Endpoint[] {
       query: spotCheckQuery,
       response: spotCheckResponse,
       handle: async ({ query }) => service.spotCheck(query.week),
+    }),
+    endpoint({
+      method: 'get',
+      path: '/reports/breaching-soon',
+      tag: 'reports',
+      summary: 'Open deadlines falling due within `within` (PT1H by default), soonest first; overdue ones marked',
+      description: 'Dispatchers, supervisors and managers see every order; a unit member only those dispatched to their unit.',
+      access: ['dispatcher', 'unit', 'supervisor', 'manager', 'admin'],
+      query: breachingSoonQuery,
+      response: breachingSoonResponse,
+      handle: async ({ user, query }) => service.breachingSoon(user, query),
     }),
   ];
 }

@@ -1,97 +1,77 @@
 /**
- * Reports (R-KPI-1..3). A first cut, computed in code over the ledger
- * (FerretDB: simple queries only): KPI rows per community, unit, kind or
- * priority, and a reproducible 30 % spot-check sample of a week's orders.
+ * Reports (R-KPI-1..3), computed in code over the ledger (FerretDB answers
+ * simple queries only; no $lookup, one accumulator per $group): the KPI rows
+ * per community, unit, kind or priority (definitions in kpi.ts), the
+ * reproducible 30 % weekly spot check, and the open deadlines that breach
+ * soon.
  */
 import { createHash } from 'node:crypto';
-import { DateTime } from 'luxon';
+import { DateTime, Duration } from 'luxon';
 import type { Connection } from 'mongoose';
 import { getModels, type Models } from '../../domain/models.js';
-import type { WorkOrderDoc } from '../../domain/work-order.model.js';
+import type { Deadline, OrderKind, WorkOrderDoc } from '../../domain/work-order.model.js';
+import type { AuthUser } from '../auth/service.js';
 import { ValidationError } from '../errors.js';
-import type { KpiQuery } from './schemas.js';
+import { KPI_TARGETS, inPopulation, kpiRow, kpiRows, type KpiOrder } from './kpi.js';
+import { REPORT_ZONE, rangeOf } from './range.js';
+import type { BreachingSoonQuery, KpiQuery } from './schemas.js';
 
-const ZONE = 'Asia/Shanghai';
-const SPOT_CHECK_RATE = 0.3;
+/** R-KPI-3: supervisors spot-check 30 % of the week's dispatch sheets. */
+export const SPOT_CHECK_RATE = 0.3;
 
-type Row = Pick<WorkOrderDoc, 'communityId' | 'assignedUnitId' | 'kind' | 'priority' | 'status' | 'deadlines' | 'rating' | 'fields'>;
+/** Statuses in which an order has nothing left to breach. */
+const ENDED = ['closed', 'withdrawn', 'rejected'];
 
-function boundary(value: string, side: 'from' | 'to'): Date {
-  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) {
-    const day = DateTime.fromISO(value, { zone: ZONE }).startOf('day');
-    return (side === 'to' ? day.plus({ days: 1 }) : day).toJSDate();
-  }
-  return new Date(value);
-}
+/** Kinds whose orders are dispatch sheets (派工单) a supervisor can check on site. */
+const DISPATCH_KINDS: OrderKind[] = ['repair', 'urgent-appeal', 'paid-service', 'quality', 'complaint', 'compensation'];
 
-const ratio = (a: number, b: number): number | null => (b === 0 ? null : Math.round((a / b) * 10_000) / 10_000);
-
-function reworked(o: Row): boolean {
-  const f = o.fields ?? {};
-  const n = typeof f.reworkCount === 'number' ? f.reworkCount : typeof f.dispatchRound === 'number' ? f.dispatchRound - 1 : 0;
-  return n > 0;
-}
+type Now = () => Date;
 
 export class ReportService {
   private readonly models: Models;
 
-  constructor(conn: Connection) {
+  constructor(
+    conn: Connection,
+    private readonly now: Now = () => new Date(),
+  ) {
     this.models = getModels(conn);
   }
 
+  /** R-KPI-1, R-KPI-2. */
   async kpi(q: KpiQuery) {
-    const range: Record<string, Date> = {};
-    if (q.from) range.$gte = boundary(q.from, 'from');
-    if (q.to) range.$lt = boundary(q.to, 'to');
-    if (range.$gte && range.$lt && range.$gte > range.$lt) {
-      throw new ValidationError('The request is invalid.', [{ path: 'to', message: 'must not be before from' }]);
-    }
-    const filter = Object.keys(range).length ? { reportedAt: range } : {};
-    const orders = await this.models.WorkOrder.find(filter, {
+    const range = rangeOf(q.from, q.to);
+    if (range.invalid) throw new ValidationError('The request is invalid.', [{ path: 'to', message: 'must not be before from' }]);
+    const reportedAt = { ...(range.from ? { $gte: range.from } : {}), ...(range.to ? { $lt: range.to } : {}) };
+    const orders = await this.models.WorkOrder.find(Object.keys(reportedAt).length ? { reportedAt } : {}, {
       communityId: 1, assignedUnitId: 1, kind: 1, priority: 1, status: 1, deadlines: 1, rating: 1, fields: 1,
-    }).lean<Row[]>();
-
-    const groups = new Map<string, Row[]>();
-    for (const o of orders) {
-      const key =
-        q.groupBy === 'community' ? o.communityId
-        : q.groupBy === 'unit' ? (o.assignedUnitId ?? 'unassigned')
-        : q.groupBy === 'kind' ? o.kind
-        : o.priority !== undefined && o.priority !== null ? String(o.priority) : 'none';
-      const list = groups.get(key) ?? [];
-      list.push(o);
-      groups.set(key, list);
-    }
-    const rows = [...groups.entries()]
-      .sort(([a], [b]) => a.localeCompare(b))
-      .map(([key, list]) => {
-        const breached = list.reduce((n, o) => n + (o.deadlines ?? []).filter((d) => d.breached).length, 0);
-        const timely = list.filter((o) => !(o.deadlines ?? []).some((d) => d.breached)).length;
-        const resolved = list.filter((o) => o.status === 'resolved' || o.status === 'closed');
-        const scores = list.map((o) => (o.rating as { score?: unknown } | null | undefined)?.score).filter((s): s is number => typeof s === 'number');
-        return {
-          key,
-          total: list.length,
-          timely,
-          timelyRate: ratio(timely, list.length),
-          reworkRate: ratio(list.filter(reworked).length, list.length),
-          firstTimeFixRate: ratio(resolved.filter((o) => !reworked(o)).length, resolved.length),
-          satisfaction: scores.length ? Math.round((scores.reduce((a, b) => a + b, 0) / scores.length) * 100) / 100 : null,
-          breachedDeadlines: breached,
-        };
-      });
-    return { from: range.$gte?.toISOString() ?? null, to: range.$lt?.toISOString() ?? null, groupBy: q.groupBy, rows };
+    }).lean<KpiOrder[]>();
+    const now = this.now();
+    return {
+      from: range.from?.toISOString() ?? null,
+      to: range.to?.toISOString() ?? null,
+      groupBy: q.groupBy,
+      rows: kpiRows(orders, q.groupBy, now),
+      summary: kpiRow('all', orders.filter(inPopulation), now),
+      targets: KPI_TARGETS,
+    };
   }
 
-  /** R-KPI-3: the same week always gives the same sample (ordered by a hash of week and order id). */
+  /**
+   * R-KPI-3: 30 % (rounded up) of the week's dispatch sheets (ISO week in the
+   * company's zone; withdrawn orders and report matters are no sheets). The
+   * sample is the orders with the smallest hash of week and order id, so the
+   * same week always gives the same sample and no order can be steered in.
+   */
   async spotCheck(week: string) {
-    const start = DateTime.fromISO(`${week}-1`, { zone: ZONE });
+    const start = DateTime.fromISO(`${week}-1`, { zone: REPORT_ZONE });
     if (!start.isValid) throw new ValidationError('The request is invalid.', [{ path: 'week', message: 'is not an ISO week' }]);
     const end = start.plus({ weeks: 1 });
-    const orders = await this.models.WorkOrder.find(
-      { reportedAt: { $gte: start.toJSDate(), $lt: end.toJSDate() }, status: { $ne: 'withdrawn' } },
-      { number: 1, kind: 1, status: 1, communityId: 1, assignedUnitId: 1, reportedAt: 1 },
-    ).lean<(Pick<WorkOrderDoc, 'number' | 'kind' | 'status' | 'communityId' | 'assignedUnitId' | 'reportedAt'> & { _id: unknown })[]>();
+    const orders = (
+      await this.models.WorkOrder.find(
+        { reportedAt: { $gte: start.toJSDate(), $lt: end.toJSDate() }, status: { $ne: 'withdrawn' }, kind: { $in: DISPATCH_KINDS } },
+        { number: 1, kind: 1, status: 1, communityId: 1, assignedUnitId: 1, technicianId: 1, priority: 1, reportedAt: 1, fields: 1 },
+      ).lean<(WorkOrderDoc & { _id: unknown })[]>()
+    ).filter((o) => o.fields?.['reportMatter'] !== true);
     const sampleSize = Math.ceil(orders.length * SPOT_CHECK_RATE);
     const hash = (id: string) => createHash('sha256').update(`${week}:${id}`).digest('hex');
     const items = orders
@@ -105,6 +85,8 @@ export class ReportService {
         status: o.status,
         communityId: o.communityId,
         assignedUnitId: o.assignedUnitId ?? null,
+        technicianId: o.technicianId ?? null,
+        priority: o.priority ?? null,
         reportedAt: new Date(o.reportedAt).toISOString(),
       }))
       .sort((a, b) => a.number.localeCompare(b.number));
@@ -117,5 +99,48 @@ export class ReportService {
       sampleSize,
       items,
     };
+  }
+
+  /**
+   * Open deadlines (not met, breached or canceled) of orders still running
+   * that fall due within `within` from now, soonest first; deadlines already
+   * past due but not yet recorded as breached come first, marked overdue.
+   * A unit member sees the orders dispatched to their unit only.
+   */
+  async breachingSoon(user: AuthUser, q: BreachingSoonQuery) {
+    const now = this.now();
+    const until = DateTime.fromJSDate(now).plus(Duration.fromISO(q.within)).toJSDate();
+    const filter: Record<string, unknown> = { status: { $nin: ENDED }, 'deadlines.dueAt': { $lte: until } };
+    if (q.communityId) filter.communityId = q.communityId;
+    const unitOnly = user.roles.every((r) => r === 'unit' || r === 'technician');
+    if (unitOnly) filter.assignedUnitId = user.unitId ?? '-';
+    const orders = await this.models.WorkOrder.find(filter, {
+      number: 1, kind: 1, status: 1, communityId: 1, assignedUnitId: 1, priority: 1, deadlines: 1,
+    }).lean<(WorkOrderDoc & { _id: unknown })[]>();
+    const open = (d: Deadline) => !d.metAt && !d.breached && !d.canceledAt;
+    const items = orders
+      .flatMap((o) =>
+        (o.deadlines ?? [])
+          .filter((d) => open(d) && new Date(d.dueAt).getTime() <= until.getTime())
+          .map((d) => {
+            const dueAt = new Date(d.dueAt);
+            return {
+              workOrderId: String(o._id),
+              number: o.number,
+              kind: o.kind,
+              status: o.status,
+              communityId: o.communityId,
+              assignedUnitId: o.assignedUnitId ?? null,
+              priority: o.priority ?? null,
+              deadline: d.name,
+              dueAt: dueAt.toISOString(),
+              minutesLeft: Math.round((dueAt.getTime() - now.getTime()) / 60_000),
+              overdue: dueAt.getTime() < now.getTime(),
+            };
+          }),
+      )
+      .sort((a, b) => a.dueAt.localeCompare(b.dueAt) || a.number.localeCompare(b.number))
+      .slice(0, q.limit);
+    return { now: now.toISOString(), within: q.within, until: until.toISOString(), items };
   }
 }

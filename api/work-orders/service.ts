@@ -15,6 +15,7 @@ import type { AuthUser } from '../auth/service.js';
 import { Conflict, Forbidden, NotFound, ServiceUnavailable, ValidationError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { maskName, maskPhone, maskPhonesInText } from '../masking.js';
+import { ledgerCsv } from '../reports/ledger.js';
 import { canCancel, canReadOrder, canSeeReporter, isStaff } from './policy.js';
 import type { CreateWorkOrderBody, ExportWorkOrdersQuery, ListWorkOrdersQuery } from './schemas.js';
 
@@ -285,20 +286,9 @@ export class WorkOrderService {
   async exportCsv(user: AuthUser, query: ExportWorkOrdersQuery): Promise<string> {
     const filter = this.filterFor(user, query);
     const docs = await this.models.WorkOrder.find(filter).sort({ reportedAt: -1, _id: -1 }).limit(50_000).lean<OrderRecord[]>();
-    const header = [
-      'number', 'kind', 'status', 'communityId', 'address', 'priority', 'repairClass', 'responsibility', 'faultType',
-      'symptom', 'part', 'reporterName', 'reporterPhone', 'channel', 'reportedAt', 'assignedUnitId', 'technicianId',
-      'breachedDeadlines', 'closedAt', 'rating',
-    ];
-    const rows = docs.map((d) => {
-      const v = toView(d, user);
-      return [
-        v.number, v.kind, v.status, v.communityId, v.address, v.priority, v.repairClass, v.responsibility, v.faultType,
-        v.symptom, v.part, v.reporter?.name, v.reporter?.phone, v.channel, v.reportedAt, v.assignedUnitId, v.technicianId,
-        v.deadlines.filter((x) => x.breached).length, v.closedAt, v.rating?.score,
-      ];
-    });
-    return '\uFEFF' + [header, ...rows].map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n';
+    // R-LED-1..3: columns, masking of free text and retention are the ledger's (api/reports/ledger.ts).
+    const views = docs.map((d) => toView(d, user));
+    return ledgerCsv(views, (i, s) => (docs[i] && canSeeReporter(user, docs[i]) ? s : maskPhonesInText(s)));
   }
 
   private filterFor(user: AuthUser, q: ListWorkOrdersQuery | ExportWorkOrdersQuery): Record<string, unknown> {
@@ -379,14 +369,6 @@ function boundary(value: string, side: 'from' | 'to'): Date {
     return (side === 'to' ? day.plus({ days: 1 }) : day).toJSDate();
   }
   return new Date(value);
-}
-
-/** CSV cell: quoted when needed; cells that a spreadsheet would run as a formula are defused. */
-function csvCell(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  let s = String(value);
-  if (/^[=+\-@\t\r]/.test(s) && typeof value === 'string') s = `'${s}`;
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
 export function toView(d: OrderRecord, viewer: AuthUser, timeline?: TimelineDoc[]): WorkOrderView {
