@@ -274,9 +274,21 @@ describe('web app journeys', () => {
     if (!(await timerGroup.locator('.bio-properties-panel-group-entries.open').count())) await timerGroup.locator('.bio-properties-panel-group-header').click();
     const timerValue = page.locator('#bio-properties-panel-timerEventDefinitionValue');
     expect(await timerValue.inputValue()).toBe('PT8M');
+
+    // Live lint: a value Zeebe cannot read is flagged on the element and blocks the deployment.
+    await timerValue.fill('15 分钟');
+    await timerValue.press('Tab');
+    await page.locator('[data-testid="lint-status"].bad').waitFor({ timeout: 30_000 });
+    expect(await page.locator('[data-testid="findings"] li').first().textContent()).toContain('8 分钟未签收');
+    expect(await page.locator('[data-testid="findings"] li code').first().textContent()).toBe('timer-sign-off-first-timeout');
+    await page.locator('.lint-badge').first().waitFor();
+    expect(await page.locator('[data-testid="deploy"]').isDisabled()).toBe(true);
+    await shot(page, '4-owner-deploys', '02-lint-finding');
+
     await timerValue.fill('PT15M');
     await timerValue.press('Tab');
-    await shot(page, '4-owner-deploys', '02-timer-in-properties-panel');
+    await page.locator('[data-testid="lint-status"].ok').waitFor({ timeout: 30_000 });
+    await shot(page, '4-owner-deploys', '03-timer-in-properties-panel');
 
     // The dispatch task's signOffWithin header must agree (it becomes the task's due time): in the deadline list.
     const header = page.locator('[data-deadline-element="dispatch-first"][data-deadline-key="signOffWithin"]');
@@ -285,12 +297,11 @@ describe('web app journeys', () => {
     await header.press('Tab');
     await expect.poll(() => page.locator('[data-deadline-element="timer-sign-off-first-timeout"]').inputValue(), eventually).toBe('PT15M');
 
-    // Live lint: a broken value is refused by the deadline list; the model stays valid.
     await page.locator('[data-testid="lint-status"].ok').waitFor({ timeout: 30_000 });
     await page.locator('[data-testid="deploy"]').click();
     await expect.poll(() => page.locator('[data-testid="deploy-message"]').textContent(), { timeout: 30_000 }, eventually).toContain('第 2 版');
     await page.locator('[data-testid="history"] li[data-version="2"]').waitFor();
-    await shot(page, '4-owner-deploys', '03-deployed-v2');
+    await shot(page, '4-owner-deploys', '04-deployed-v2');
 
     // A new order runs on version 2: due in 15 minutes, still with the first unit after 9.
     const created = await dispatcher.post('/api/work-orders', {
@@ -318,7 +329,7 @@ describe('web app journeys', () => {
     const card = unitA.locator(`.task-card[data-task-kind="sign-off"][data-order="${created.body.number}"]`);
     await card.waitFor();
     expect(await card.locator('.due').textContent()).toContain('还剩 6 分钟');
-    await shot(unitA, '4-owner-deploys', '04-new-order-15-minutes');
+    await shot(unitA, '4-owner-deploys', '05-new-order-15-minutes');
 
     await server.advance('PT7M');
     expect((await openTasks('unitA1', created.body.id)).map((t) => t.kind)).toEqual([]);
@@ -362,6 +373,8 @@ describe('web app journeys', () => {
     // English on the switch.
     await page.locator('[data-testid="lang"]').click();
     await expect.poll(() => page.locator('header .nav a.active').textContent(), eventually).toBe('Inspector');
+    await expect.poll(() => page.locator('[data-testid="current-step"]').textContent(), eventually).toContain('Current step');
+    await page.locator('[data-testid="diagram"] .djs-container').waitFor();
     await shot(page, '5-manager-inspects', '04-english');
   });
 

@@ -94,6 +94,9 @@ export const names = {
     if (!username) return '—';
     if (username === 'system') return t('system');
     if (user && username === user.username) return user.name;
+    // Workers act for a unit or a group: unit:U-A, group:dispatcher, user:tech1.
+    const address = /^(unit|group|user):(.+)$/.exec(username);
+    if (address) return address[1] === 'unit' ? names.unit(address[2]) : address[1] === 'group' ? label.role(address[2]) : names.person(address[2]);
     // Residents are not in the directory (their names are personal data): say "resident", never the login name.
     return directory.staff.find((s) => s.username === username)?.name ?? label.role('resident');
   },

@@ -127,6 +127,7 @@ export async function mount(root: HTMLElement, params: URLSearchParams): Promise
     }
     replace(
       findingsEl,
+      findings.length ? null : h('li.muted', t('lintOk')),
       findings.map((f) =>
         h(
           'li',
@@ -141,8 +142,10 @@ export async function mount(root: HTMLElement, params: URLSearchParams): Promise
                 }
               },
             },
-            h('code', f.path || 'xml'),
+            bilingual(registry.get(f.path)?.businessObject?.name) || f.path || 'XML',
           ),
+          ' ',
+          f.path && registry.get(f.path)?.businessObject?.name ? h('code.muted', f.path) : null,
           ' ',
           f.message,
         ),
