@@ -6,6 +6,7 @@ import type { CalendarProvider } from '../domain/calendar.js';
 import type { TechnicianPool } from '../domain/dispatch.js';
 import type { LegacyRegister } from '../domain/legacy-register.js';
 import type { ProcedureLauncher } from '../domain/procedures.js';
+import type { OutageStore } from '../domain/outages.js';
 import type { Directory, Notifier, OrderStore } from '../domain/ports.js';
 import type { JobHandler } from '../engine/port.js';
 import type { z } from 'zod';
@@ -22,6 +23,8 @@ export interface WorkerDeps {
   clock: WorkerClock;
   /** Working-hours calendars per community (R-WO-5, R-REP-6). */
   calendar: CalendarProvider;
+  /** Outage notices (停水停电, R-OUT-1). */
+  outages?: OutageStore;
   /** Opens a linked procedure (quality rectification, compensation) from a worker. */
   procedures?: ProcedureLauncher;
   /** The legacy-problem register (工程遗留问题汇总表, R-QR-1). */

@@ -32,8 +32,11 @@ import orderRework from './order-rework.js';
 import recordComplaintContact from './record-complaint-contact.js';
 import recordFee from './record-fee.js';
 import recordHandover from './record-handover.js';
+import recordOutageBreach from './record-outage-breach.js';
 import returnComplaintResult from './return-complaint-result.js';
 import routeComplaint from './route-complaint.js';
+import scheduleOutageNotice from './schedule-outage-notice.js';
+import sendOutageNotice from './send-outage-notice.js';
 import updateOrder from './update-order.js';
 
 // quality rectification (工程质量整改), compensation (赔付商谈), smart dispatch (R-DISP-1)
@@ -83,8 +86,11 @@ export const workers: readonly WorkerModule[] = [
   recordComplaintContact,
   recordFee,
   recordHandover,
+  recordOutageBreach,
   returnComplaintResult,
   routeComplaint,
+  scheduleOutageNotice,
+  sendOutageNotice,
   updateOrder,
   // quality rectification (工程质量整改), compensation (赔付商谈), smart dispatch (R-DISP-1)
   arrangeDefectConfirmation,

@@ -36,6 +36,8 @@ function addressesOf(user: AuthUser): Record<string, unknown> {
   ];
   if (user.unitId) or.push({ to: `unit:${user.unitId}` });
   if (user.roles.includes('resident')) or.push({ recipientUserId: user.id });
+  // Notices to every resident of a community (停水停电通知, R-OUT-1).
+  if (user.roles.includes('resident') && user.flat) or.push({ to: `residents:${user.flat.communityId}` });
   return { $or: or };
 }
 

@@ -10,11 +10,13 @@ import { systemNow, type Now } from './clock.js';
 import { MongoDirectory } from './directory.js';
 import { OutboxNotifier } from './notifier.js';
 import { MongoOrderStore } from './order-store.js';
+import { MongoOutageStore } from './outage-store.js';
 import { createUserTaskListener } from './user-task-listener.js';
 
 export { MongoDirectory } from './directory.js';
 export { OutboxNotifier } from './notifier.js';
 export { MongoOrderStore, OrderNotFoundError } from './order-store.js';
+export { MongoOutageStore, OutageNotFoundError } from './outage-store.js';
 export { createUserTaskListener, workOrderIdOf } from './user-task-listener.js';
 export { nextOrderNumber } from './numbers.js';
 export { seedDemo, DEMO_USERS, DEMO_PASSWORD, demoUserId } from './seed.js';
@@ -23,6 +25,8 @@ export interface DomainServices {
   orders: OrderStore & MongoOrderStore;
   directory: Directory & MongoDirectory;
   notifier: Notifier;
+  /** Outage notices (R-OUT-1). */
+  outages: MongoOutageStore;
 }
 
 export function createDomainServices(conn: Connection, now: Now = systemNow): DomainServices {
@@ -30,6 +34,7 @@ export function createDomainServices(conn: Connection, now: Now = systemNow): Do
     orders: new MongoOrderStore(conn, now),
     directory: new MongoDirectory(conn),
     notifier: new OutboxNotifier(conn, now),
+    outages: new MongoOutageStore(conn, now),
   };
 }
 

@@ -234,6 +234,8 @@ describe('gateway conditions decide as the rules say (a false condition is false
     ['R-CMP-2', 'f-cmp-serious', { serious: false, beyondAuthority: true }, true],
     ['R-CMP-2', 'f-cmp-serious', { serious: false, beyondAuthority: false }, false],
     ['R-CMP-4', 'f-cmp-satisfied', { satisfied: false }, false],
+    ['R-OUT-1', 'f-out-planned', { plannedNotice: true }, true],
+    ['R-OUT-1', 'f-out-planned', { plannedNotice: false }, false],
     ['R-QR-2', 'qr-f-developer', { liableParty: 'developer' }, true],
     ['R-QR-2', 'qr-f-developer', { liableParty: 'owner' }, false],
     ['R-QR-2', 'qr-f-warranty', { liableParty: 'warranty-unit' }, true],
