@@ -89,6 +89,7 @@ export function humanNote(e: TimelineEntry): string {
     const who = opened[3].split(/,\s*/).map(recipient).join('、');
     return `${label.taskKind(opened[2])} → ${who}${opened[4] ? ` · ${t('due')} ${dateTime(opened[4])}` : ''}`;
   }
+  note = note.replace(/\s\((sign-off|[a-z]+(-[a-z]+)+)\)/g, '');
   const done = /^(.*?)\s+completed by (\S+)$/.exec(note);
   if (done) return `${bilingual(done[1])} · ${names.person(done[2])}`;
   const reported = /^([a-z-]+) reported via ([a-z-]+)$/.exec(note);
