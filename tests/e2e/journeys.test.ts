@@ -299,7 +299,7 @@ describe('web app journeys', () => {
 
     await page.locator('[data-testid="lint-status"].ok').waitFor({ timeout: 30_000 });
     await page.locator('[data-testid="deploy"]').click();
-    await expect.poll(() => page.locator('[data-testid="deploy-message"]').textContent(), { timeout: 30_000 }, eventually).toContain('第 2 版');
+    await expect.poll(() => page.locator('[data-testid="deploy-message"]').textContent(), { timeout: 30_000, interval: 100 }).toContain('第 2 版');
     await page.locator('[data-testid="history"] li[data-version="2"]').waitFor();
     await shot(page, '4-owner-deploys', '04-deployed-v2');
 
