@@ -62,15 +62,36 @@ describe('repair: result feedback, extension, deferral and withdrawal', () => {
     expect((await world.openTask('unitA1', order.id, 'report-result')).id).toBe(second.id);
     expect(await world.tasks('supervisor1', order.id)).toEqual([]);
 
+    // when the original limits pass (completion 24 h, feedback 4 days), then nothing is breached: they moved
+    await world.pin(plus(t0, 'PT96H1S'));
+    const moved = await world.order(order.id);
+    expect(entries(moved, 'deadline-breached')).toEqual([]);
+    expectOpen(deadline(moved, 'completion'), plus(t0, 'P6D'));
+    expect(openFeedback(moved).dueAt).toBe(plus(t0, 'P9D'));
+
+    // when the extended limits come, each fires at its new time, not a second before
+    await world.pin(plus(t0, 'PT143H59M59S'));
+    expectOpen(deadline(await world.order(order.id), 'completion'), plus(t0, 'P6D'));
+    await world.advance('PT1S');
+    const completionLate = await world.order(order.id);
+    expectBreached(deadline(completionLate, 'completion'), plus(t0, 'P6D'));
+    expect(entries(completionLate, 'deadline-breached', 'record-breach-completion')).toHaveLength(1);
+    await world.pin(plus(t0, 'PT215H59M59S'));
+    expect(openFeedback(await world.order(order.id)).dueAt).toBe(plus(t0, 'P9D'));
+    await world.advance('PT1S');
+    const feedbackLate = await world.order(order.id);
+    expectBreached(deadline(feedbackLate, 'feedback'), plus(t0, 'P9D'));
+    expect(entries(feedbackLate, 'deadline-breached', 'record-breach-feedback')).toHaveLength(1);
+
     // when it asks for 9 more days (14 in total) and it is approved
     await world.complete('unitA1', second.id, { result: 'extension', extensionDays: 9 });
     await world.completeTask('supervisor1', order.id, 'approve-extension', { approved: true });
 
-    // then the second extension applies
+    // then the second extension applies: new feedback and completion limits 9 days on
     const twice = await world.order(order.id);
     expect(twice.fields).toMatchObject({ extensionCount: 2, extensionDaysTotal: 14 });
     expect(openFeedback(twice).dueAt).toBe(plus(t0, 'P18D'));
-    expectOpen(deadline(twice, 'completion'), plus(t0, 'P15D'));
+    expectOpen(deadlinesNamed(twice, 'completion').at(-1)!, plus(t0, 'P15D'));
 
     // when the unit asks for a third extension, even of 1 day, then 409 and nothing changes
     const third = await world.openTask('unitA1', order.id, 'report-result');
@@ -151,6 +172,16 @@ describe('repair: result feedback, extension, deferral and withdrawal', () => {
     expect(entries(deferred, 'deferred', 'apply-deferral')).toHaveLength(1);
     expect(openFeedback(deferred).dueAt).toBe(plus(t0, 'P34D'));
     expect((await world.openTask('unitA1', order.id, 'report-result')).dueAt).toBe(plus(t0, 'P34D'));
+
+    // when the 4 days pass, then nothing is breached; the deferred limit fires at 34 days, not a second before
+    await world.pin(plus(t0, 'PT96H1S'));
+    expect(entries(await world.order(order.id), 'deadline-breached')).toEqual([]);
+    await world.pin(plus(t0, 'PT815H59M59S'));
+    expect(openFeedback(await world.order(order.id)).dueAt).toBe(plus(t0, 'P34D'));
+    await world.advance('PT1S');
+    const late = await world.order(order.id);
+    expectBreached(deadline(late, 'feedback'), plus(t0, 'P34D'));
+    expect(entries(late, 'deadline-breached', 'record-breach-feedback')).toHaveLength(1);
   });
 
   it('R-REP-8: a withdrawal (退单) needs one of the three reasons; without one it is not withdrawn, an unknown one is 400', async () => {
