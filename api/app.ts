@@ -34,6 +34,7 @@ import { reportRoutes } from './reports/router.js';
 import { ReportService } from './reports/service.js';
 import { fileFormSource, parseForm, type FormDefinition, type FormSource } from './tasks/forms.js';
 import { taskRoutes } from './tasks/router.js';
+import { technicianRoutes } from './technicians/router.js';
 import { TaskService } from './tasks/service.js';
 import { uploadRoutes } from './uploads/router.js';
 import { UploadService } from './uploads/service.js';
@@ -138,6 +139,7 @@ export function createApp(deps: AppDeps): Express {
     ...claimRoutes(db, engine),
     ...legacyRegisterRoutes(db),
     ...communityRoutes(db),
+    ...technicianRoutes(db, engine),
     ...feeCatalogueRoutes(new FeeCatalogueService(db)),
     ...outageRoutes(new OutageService({ conn: db, engine, logger })),
     ...maintenancePlanRoutes(new MaintenancePlanService(db, () => engine.clock.now())),

@@ -13,6 +13,8 @@ export interface TechnicianCandidate {
   homeBuilding?: string;
   load: number;
   phone?: string;
+  /** The technician's login, when they have one (the order names them by it, so R-LED-1 lets them see the reporter). */
+  username?: string;
 }
 
 /** What the dispatch worker needs of the technician records. */

@@ -156,6 +156,9 @@ export const taskVariableSchemas = {
   'assess-quality-fix': z.object({ smallFix: z.boolean(), note: text.optional() }),
   'review-quality': z.object({ recommendation: z.string().min(1).max(4000), note: text.optional() }),
 
+  // smart dispatch (R-DISP-1): the supervisor confirms the proposed technician or names another
+  'dispatch-technician': z.object({ technicianId: z.string().regex(/^[\w.-]{1,32}$/).optional(), note: text.optional() }),
+
   // complaint (投诉)
   'classify-complaint': z.object({
     classification: complaintClassification,

@@ -55,6 +55,8 @@ import registerLegacyProblem from './register-legacy-problem.js';
 import reopenRectification from './reopen-rectification.js';
 import settleClaim from './settle-claim.js';
 
+import assignTechnician from './assign-technician.js';
+import proposeTechnician from './propose-technician.js';
 export type { WorkerDeps, WorkerModule } from './deps.js';
 
 export const workers: readonly WorkerModule[] = [
@@ -107,6 +109,8 @@ export const workers: readonly WorkerModule[] = [
   registerLegacyProblem,
   reopenRectification,
   settleClaim,
+  assignTechnician,
+  proposeTechnician,
 ];
 
 export function workerFor(type: string): WorkerModule | undefined {

@@ -10,6 +10,7 @@ import { DEFAULT_CALENDAR } from '../community.model.js';
 import { initModels } from '../models.js';
 import type { Role, UserDoc } from '../user.model.js';
 import { seedFeeCatalogue } from './fee-catalogue.js';
+import { seedTechnicians } from './technician-seed.js';
 
 export const DEMO_PASSWORD = 'demo';
 export const DEMO_COMMUNITY_ID = 'C001';
@@ -96,4 +97,7 @@ export async function seedDemo(conn: Connection, options: SeedOptions = {}): Pro
 
   // R-PAID-3: the fee catalogue (维修项目收费标准) the admin then edits.
   await seedFeeCatalogue(conn);
+
+  // R-DISP-1: technicians with skills, home building and load for smart dispatch.
+  await seedTechnicians(conn);
 }

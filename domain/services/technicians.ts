@@ -17,6 +17,7 @@ function candidate(t: TechnicianDoc): TechnicianCandidate {
     load: t.load,
     ...(t.homeBuilding ? { homeBuilding: t.homeBuilding } : {}),
     ...(t.phone ? { phone: t.phone } : {}),
+    ...(t.username ? { username: t.username } : {}),
   };
 }
 

@@ -164,11 +164,30 @@ describe('R-COMP-5: dissatisfaction with repair quality', () => {
     expect(order.fields.claimSize).toBe('quality');
     await world.completeTask('supervisor1', order.id, 'assess-quality-fix', { smallFix: true });
     await world.completeTask('supervisor1', order.id, 'approve-claim', { approved: true });
+    // R-DISP-1: the plumbing job (漏水) in building 1 goes to the plumber based there; the supervisor confirms.
+    const dispatch = await world.openTask('supervisor1', order.id, 'dispatch-technician');
+    expect(dispatch.variables).toMatchObject({ proposedTechnicianId: 'T-A1' });
+    expect(dispatch.variables.proposalReason).toContain('同楼栋 same building 1栋');
+    await world.complete('supervisor1', dispatch.id, {});
     const now = await world.order(order.id);
     expect(now.status).toBe('closed');
+    expect(now.fields).toMatchObject({ technicianRecordId: 'T-A1', technicianName: '赵磊', technicianChangedFromProposal: false });
+    expect((now as any).technicianId).toBe('tech1');
+    expect((await world.notifications('resident1', order.id)).some((n) => n.text.includes('赵磊'))).toBe(true);
     expect(entries(now, 'quality-fix-arranged')).toHaveLength(1);
     expect((await world.notifications('unitA1', order.id)).length).toBeGreaterThan(0);
     expect((await world.instanceState(now.processInstanceKey)).state).toBe('completed');
+  });
+
+  it('R-DISP-1: the supervisor changes the proposed technician; the resident hears who comes', async () => {
+    const order = await reportClaim(0, 'quality-dissatisfaction');
+    await world.completeTask('supervisor1', order.id, 'assess-quality-fix', { smallFix: true });
+    await world.completeTask('supervisor1', order.id, 'approve-claim', { approved: true });
+    await world.completeTask('supervisor1', order.id, 'dispatch-technician', { technicianId: 'T-A2', note: '赵磊休假' });
+    const now = await world.order(order.id);
+    expect(now.fields).toMatchObject({ technicianRecordId: 'T-A2', technicianName: '钱勇', technicianChangedFromProposal: true });
+    expect(entries(now, 'technician-assigned')[0]!.note).toContain('主管改派');
+    expect((await world.notifications('resident1', order.id)).some((n) => n.text.includes('钱勇'))).toBe(true);
   });
 
   it('a large one is reviewed within 3 days (on time at 2 days 23:59), then the GM signs and the developer replies', async () => {

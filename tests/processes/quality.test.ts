@@ -213,6 +213,9 @@ describe('R-QR-2: warranty unit, maintenance fund and owner', () => {
     expect(fund.candidateGroups).toEqual(['supervisor', 'owners-committee']);
     expect((await world.tryComplete('supervisor1', fund.id, {})).status).toBe(400);
     await world.complete('supervisor1', fund.id, { approved: true });
+    // R-DISP-1: the company repairs from the fund: a technician is proposed and dispatched.
+    await world.completeTask('supervisor1', approved.id, 'dispatch-technician');
+    expect((await world.order(approved.id)).fields.technicianName).toBeDefined();
     expect(await world.openKinds('supervisor1', approved.id)).toEqual(['report-progress']);
 
     const refused = await confirmed('maintenance-fund');
