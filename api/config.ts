@@ -52,6 +52,10 @@ export const envSchema = z
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).optional(),
     /** Largest JSON body accepted (body-parser size syntax). */
     BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)?$/i, 'must be a size such as 1mb').default('1mb'),
+    /** R-NOTE-1: HTTP SMS gateway for `sms` notifications; unset = they are stored only (the app shows them). */
+    SMS_GATEWAY_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+    /** Bearer token for the SMS gateway. */
+    SMS_GATEWAY_TOKEN: z.string().min(1).optional(),
   })
   .superRefine((env, ctx) => {
     if (env.MODE === 'production') {
@@ -78,6 +82,8 @@ export interface AppConfig {
   tokenTtlSeconds: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   bodyLimit: string;
+  /** R-NOTE-1: where `sms` notifications go; none = stored only. */
+  smsGateway?: { url: string; token?: string };
 }
 
 export class ConfigError extends Error {
@@ -110,5 +116,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     tokenTtlSeconds: parseTtlSeconds(e.TOKEN_TTL) ?? 8 * 3600,
     logLevel: e.LOG_LEVEL ?? (e.MODE === 'test' ? 'warn' : 'info'),
     bodyLimit: e.BODY_LIMIT,
+    ...(e.SMS_GATEWAY_URL ? { smsGateway: { url: e.SMS_GATEWAY_URL, ...(e.SMS_GATEWAY_TOKEN ? { token: e.SMS_GATEWAY_TOKEN } : {}) } } : {}),
   };
 }

@@ -15,6 +15,8 @@ export interface NotificationDoc {
   status: NotificationStatus;
   createdAt: Date;
   sentAt?: Date;
+  /** Why a channel could not deliver it (status `failed`). */
+  error?: string;
 }
 
 export const notificationSchema = new Schema<NotificationDoc>(
@@ -28,6 +30,7 @@ export const notificationSchema = new Schema<NotificationDoc>(
     status: { type: String, enum: ['stored', 'sent', 'failed'], default: 'stored' },
     createdAt: { type: Date, required: true },
     sentAt: { type: Date },
+    error: { type: String },
   },
   { collection: 'notifications', versionKey: false },
 );

@@ -20,6 +20,8 @@ import { MaintenanceScheduler } from '../domain/services/maintenance-scheduler.j
 import { MongoLegacyRegister } from '../domain/services/legacy-register.js';
 import { MongoProcedureLauncher } from '../domain/services/procedures.js';
 import { MongoTechnicianPool } from '../domain/services/technicians.js';
+import { OutboxNotifier } from '../domain/services/notifier.js';
+import { SmsGatewayChannel } from '../domain/notification-channels.js';
 import { ControlledClock, SystemClock, installClock } from '../engine/clock.js';
 import { EmbeddedEngine } from '../engine/embedded/index.js';
 import { createZeebeEngine } from '../engine/zeebe/index.js';
@@ -131,6 +133,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const services = createDomainServices(connection, () => clock.now());
   const handlers = createHandlers({
     ...services,
+    // R-NOTE-1: every message stored in the outbox; `sms` ones sent through the gateway when one is configured.
+    notifier: new OutboxNotifier(connection, () => clock.now(), config.smsGateway ? { sms: new SmsGatewayChannel(config.smsGateway) } : {}),
     clock,
     // Working hours, holidays and duty groups as each community keeps them (R-WO-5, R-REP-6).
     calendar: new DirectoryCalendarProvider(connection),

@@ -1,10 +1,13 @@
 /**
  * The Notifier port over an outbox collection. The default channel stores the
  * message (the resident reads it in the app: GET /api/notifications and the
- * order's timeline); an SMS / IVR gateway would later send `stored` entries
- * and mark them `sent`. Idempotent by key.
+ * order's timeline); a channel configured for `sms` or `phone`
+ * (domain/notification-channels.ts) then delivers the stored entry once and
+ * marks it `sent` or `failed`. Idempotent by key: a redelivered job stores
+ * and delivers nothing twice.
  */
 import type { Connection } from 'mongoose';
+import type { ChannelName, NotificationChannel } from '../notification-channels.js';
 import { getModels, type Models } from '../models.js';
 import type { NotificationInput, Notifier } from '../ports.js';
 import { systemNow, type Now } from './clock.js';
@@ -17,6 +20,8 @@ export class OutboxNotifier implements Notifier {
   constructor(
     conn: Connection,
     private readonly now: Now = systemNow,
+    /** Delivery per channel; without one the stored entry is the message. */
+    private readonly channels: Partial<Record<ChannelName, NotificationChannel>> = {},
   ) {
     this.models = getModels(conn);
     this.orders = new MongoOrderStore(conn, now);
@@ -29,8 +34,9 @@ export class OutboxNotifier implements Notifier {
       const order = await this.models.WorkOrder.findById(message.workOrderId, { reporterUserId: 1 }).lean();
       recipientUserId = order?.reporterUserId ?? undefined;
     }
+    let created: { _id: unknown } | undefined;
     try {
-      await this.models.Notification.create({
+      created = await this.models.Notification.create({
         key: message.key,
         ...(message.workOrderId !== undefined ? { workOrderId: message.workOrderId } : {}),
         to: message.to,
@@ -43,6 +49,8 @@ export class OutboxNotifier implements Notifier {
     } catch (err) {
       if (!isDuplicateKey(err)) throw err;
     }
+    const channel = this.channels[message.channel];
+    if (created && channel) await this.deliver(channel, String(created._id), message, recipientUserId);
     // Every notification is on the order's timeline (api-contract: timeline).
     if (message.workOrderId && isObjectIdLike(message.workOrderId)) {
       await this.orders.addTimeline(message.workOrderId, {
@@ -53,5 +61,45 @@ export class OutboxNotifier implements Notifier {
         at,
       });
     }
+  }
+
+  /** Hands a newly stored entry to its channel once; the outcome is kept on the entry (by `_id`). */
+  private async deliver(channel: NotificationChannel, id: string, message: NotificationInput, recipientUserId: string | undefined): Promise<void> {
+    const result = await channel.deliver({
+      key: message.key,
+      channel: message.channel,
+      to: message.to,
+      phones: await this.phonesOf(message, recipientUserId),
+      text: message.text,
+      ...(message.workOrderId !== undefined ? { workOrderId: message.workOrderId } : {}),
+    });
+    if (result.status === 'stored') return;
+    await this.models.Notification.updateOne(
+      { _id: id },
+      { $set: { status: result.status, ...(result.status === 'sent' ? { sentAt: this.now() } : { error: result.error ?? 'delivery failed' }) } },
+    );
+  }
+
+  /** The phone numbers an address stands for: the reporter of the order, a unit's duty phone, a group's or user's staff. */
+  private async phonesOf(message: NotificationInput, recipientUserId: string | undefined): Promise<string[]> {
+    const to = message.to;
+    if (to === 'resident') {
+      if (!message.workOrderId || !isObjectIdLike(message.workOrderId)) return [];
+      const order = await this.models.WorkOrder.findById(message.workOrderId, { reporter: 1 }).lean();
+      const phone = order?.reporter?.phone ?? (recipientUserId ? (await this.models.User.findById(recipientUserId, { phone: 1 }).lean())?.phone : undefined);
+      return phone ? [phone] : [];
+    }
+    const [kind, name] = to.split(':', 2);
+    if (kind === 'unit' && name) {
+      const unit = await this.models.Unit.findById(name, { phone: 1 }).lean();
+      return unit?.phone ? [unit.phone] : [];
+    }
+    if ((kind === 'group' || kind === 'user') && name) {
+      const filter: Record<string, unknown> =
+        kind === 'user' ? { username: name, active: true } : { $or: [{ roles: name }, { extraGroups: name }], active: true };
+      const users = await this.models.User.find(filter, { phone: 1 }).lean<{ phone?: string }[]>();
+      return users.map((u) => u.phone).filter((p): p is string => typeof p === 'string' && p !== '');
+    }
+    return [];
   }
 }
