@@ -13,7 +13,7 @@
  * Each step saves a screenshot under test-results/e2e/<journey>/.
  * The journeys share one server and run in order (later ones use earlier orders).
  */
-import { access } from 'node:fs/promises';
+import { access, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -267,6 +267,16 @@ describe('web app journeys', () => {
     await page.locator('[data-testid="lint-status"].ok').waitFor({ timeout: 30_000 });
     await shot(page, '4-owner-deploys', '01-modeler');
 
+    // Element templates for our job workers: the close-order step picks its template by name.
+    await page.locator('[data-element-id="close-order"]').click({ force: true });
+    await page.locator('[data-testid="properties"] button', { hasText: '选择' }).click();
+    const chooser = page.locator('[data-testid="template-chooser"]');
+    await chooser.waitFor();
+    expect(await chooser.locator('button[data-template="propflow.notify"]').textContent()).toContain('发送通知');
+    await shot(page, '4-owner-deploys', '02-template-chooser');
+    await chooser.locator('button[data-template="propflow.close-order"]').click();
+    await expect.poll(() => chooser.count(), eventually).toBe(0);
+
     // The timer in the Zeebe properties panel: select the boundary event, open "定时器", change the value.
     await page.locator('[data-testid="deadlines"] button[data-select-element="timer-sign-off-first-timeout"]').click();
     const timerGroup = page.locator('[data-group-id="group-timer"]');
@@ -283,12 +293,12 @@ describe('web app journeys', () => {
     expect(await page.locator('[data-testid="findings"] li code').first().textContent()).toBe('timer-sign-off-first-timeout');
     await page.locator('.lint-badge').first().waitFor();
     expect(await page.locator('[data-testid="deploy"]').isDisabled()).toBe(true);
-    await shot(page, '4-owner-deploys', '02-lint-finding');
+    await shot(page, '4-owner-deploys', '03-lint-finding');
 
     await timerValue.fill('PT15M');
     await timerValue.press('Tab');
     await page.locator('[data-testid="lint-status"].ok').waitFor({ timeout: 30_000 });
-    await shot(page, '4-owner-deploys', '03-timer-in-properties-panel');
+    await shot(page, '4-owner-deploys', '04-timer-in-properties-panel');
 
     // The dispatch task's signOffWithin header must agree (it becomes the task's due time): in the deadline list.
     const header = page.locator('[data-deadline-element="dispatch-first"][data-deadline-key="signOffWithin"]');
@@ -301,7 +311,7 @@ describe('web app journeys', () => {
     await page.locator('[data-testid="deploy"]').click();
     await expect.poll(() => page.locator('[data-testid="deploy-message"]').textContent(), { timeout: 30_000, interval: 100 }).toContain('第 2 版');
     await page.locator('[data-testid="history"] li[data-version="2"]').waitFor();
-    await shot(page, '4-owner-deploys', '04-deployed-v2');
+    await shot(page, '4-owner-deploys', '05-deployed-v2');
 
     // A new order runs on version 2: due in 15 minutes, still with the first unit after 9.
     const created = await dispatcher.post('/api/work-orders', {
@@ -329,7 +339,7 @@ describe('web app journeys', () => {
     const card = unitA.locator(`.task-card[data-task-kind="sign-off"][data-order="${created.body.number}"]`);
     await card.waitFor();
     expect(await card.locator('.due').textContent()).toContain('还剩 6 分钟');
-    await shot(unitA, '4-owner-deploys', '05-new-order-15-minutes');
+    await shot(unitA, '4-owner-deploys', '06-new-order-15-minutes');
 
     await server.advance('PT7M');
     expect((await openTasks('unitA1', created.body.id)).map((t) => t.kind)).toEqual([]);
@@ -345,6 +355,12 @@ describe('web app journeys', () => {
     await expect.poll(() => page.locator('.ledger-table tbody tr').count(), eventually).toBe(1);
     await row.waitFor();
     await shot(page, '5-manager-inspects', '01-ledger-search');
+
+    // The ledger exports as CSV, filtered the same way.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-testid="export-csv"]').click()]);
+    const csv = await readFile((await download.path()) ?? '', 'utf8');
+    expect(csv).toContain(reported.number);
+    expect(csv).not.toContain(escalated.number);
 
     await row.locator('a').click();
     await page.locator('[data-testid="diagram"] .djs-container').waitFor();

@@ -147,6 +147,7 @@ const UI = {
   error: ['出错了', 'Something went wrong'],
   loading: ['加载中…', 'Loading…'],
   select: ['请选择', 'Choose'],
+  chooseTemplate: ['选择模板（作业类型）', 'Choose a template (job type)'],
   none: ['无', 'none'],
   minutes: ['{0} 分钟', '{0} min'],
   hours: ['{0} 小时', '{0} h'],

@@ -110,7 +110,7 @@ export async function mount(root: HTMLElement, params: URLSearchParams): Promise
         ),
       ),
     );
-    dialog.appendChild(h('div.dialog', h('h3', t('select')), list, h('button', { onclick: () => dialog.remove() }, t('close'))));
+    dialog.appendChild(h('div.dialog', { 'data-testid': 'template-chooser' }, h('h3', t('chooseTemplate')), list, h('button', { onclick: () => dialog.remove() }, t('close'))));
     document.body.appendChild(dialog);
   }
 
