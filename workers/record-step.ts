@@ -39,14 +39,15 @@ export default defineWorker({
     const status = headers.optional('status') === undefined ? undefined : headers.oneOf('status', STATUSES);
     const values = vars as Record<string, unknown>;
     const fields = Object.fromEntries(names.filter((n) => values[n] !== undefined && keepable(values[n])).map((n) => [n, values[n]]));
-    const note = fill(headers.required('note'), values);
+    // A placeholder with no value reads as `-` on the ledger, not as `{floorAmount}`.
+    const note = fill(headers.required('note'), values).replace(/\{\w+\}/g, '-');
 
     await deps.orders.update(
       vars.workOrderId,
       { ...(status ? { status } : {}), fields },
       { key: `${job.key}:step`, type: headers.optional('timelineType') ?? 'step-recorded', actor: 'system', elementId: job.elementId, note },
     );
-    const text = fill(headers.optional('notifyText') ?? note, values);
+    const text = fill(headers.optional('notifyText') ?? note, values).replace(/\{\w+\}/g, '-');
     for (const name of headers.list('notify')) {
       const to = resolveRecipient(name, { currentUnitId: vars.currentUnitId });
       await deps.notifier.send({ key: `${job.key}:${to}`, workOrderId: vars.workOrderId, to, channel: 'app', text });
