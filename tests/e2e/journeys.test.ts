@@ -260,6 +260,35 @@ describe('web app journeys', () => {
     const text = (await supervisor.locator('main').textContent()) ?? '';
     for (const raw of ['C001', 'U-A', 'U-B', 'unitA1', 'unitB1', escalated.id]) expect(text).not.toContain(raw);
     await shot(supervisor, '3-clock-escalation', '05-manual-supervision');
+
+    // A signed order whose resident is not contacted within the hour (R-REP-6): the open task is marked breached.
+    const late = await dispatcher.post('/api/work-orders', {
+      kind: 'repair',
+      communityId: 'C001',
+      address: '1栋1单元101',
+      description: '阳台门锁坏了',
+      faultType: '门窗',
+      symptom: '锁不上',
+      part: '阳台门',
+      priority: 3,
+      responsibility: 'shared',
+      reporter: { name: '张伟', phone: '13812345678' },
+      channel: 'phone',
+    });
+    const unitAClient = await server.as('unitA1');
+    const [lateSignOff] = (await openTasks('unitA1', late.body.id)).filter((t) => t.kind === 'sign-off');
+    expect((await unitAClient.post(`/api/tasks/${lateSignOff.id}/complete`, { variables: {} })).status).toBe(200);
+    await server.engine.idle();
+    await unitA.reload();
+    const contactCard = unitA.locator(`.task-card[data-task-kind="contact-resident"][data-order="${late.body.number}"]`);
+    await expect.poll(() => contactCard.locator('.due').getAttribute('data-due'), eventually).toBe('ok');
+    await unitA.locator('[data-testid="clock-bar"] button[data-add="PT1H"]').click();
+    await unitA.locator('[data-testid="clock-bar"] button[data-add="PT1M"]').click();
+    await expect.poll(() => contactCard.locator('.due').getAttribute('data-due'), eventually).toBe('breached');
+    expect(await contactCard.locator('.due').textContent()).toContain('已超时');
+    await contactCard.click();
+    await expect.poll(() => unitA.locator('.task-detail [data-deadline="contact-resident"] .dl-breached').count(), eventually).toBe(1);
+    await shot(unitA, '3-clock-escalation', '06-contact-breached');
   });
 
   it('4. a process owner changes the sign-off timer and deploys; a new order uses the new duration', { timeout: 90_000 }, async () => {
