@@ -9,7 +9,7 @@
  *            an agreed time later than that → the platform calls the resident back then
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RepairWorld, deadline, entries, expectBreached, expectMet, expectOpen, local, localDay, plus } from './support.js';
+import { RepairWorld, SCENARIO_TIMEOUT_MS, deadline, entries, expectBreached, expectMet, expectOpen, local, localDay, plus } from './support.js';
 
 let world: RepairWorld;
 
@@ -24,7 +24,7 @@ afterAll(async () => {
 /** A day after `at`, local date. */
 const nextDay = (at: string) => localDay(plus(at, 'P1D'));
 
-describe('repair: contact the resident and arrive on site', () => {
+describe('repair: contact the resident and arrive on site', { timeout: SCENARIO_TIMEOUT_MS }, () => {
   it('R-REP-6: emergency orders must contact the resident within 15 minutes of sign-off, routine ones within 1 hour in working hours', async () => {
     // given an emergency and a routine order signed at 10:00
     const t0 = await world.scenarioAt('10:00');

@@ -5,7 +5,7 @@
  * HTTP API of a whole server; time moves only by the clock.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RepairWorld, deadline, deadlinesNamed, entries, expectBreached, expectOpen, plus, type Order } from './support.js';
+import { RepairWorld, SCENARIO_TIMEOUT_MS, deadline, deadlinesNamed, entries, expectBreached, expectOpen, plus, type Order } from './support.js';
 
 let world: RepairWorld;
 
@@ -29,7 +29,7 @@ function snapshot(order: Order) {
   return { status: order.status, deadlines: order.deadlines, timeline: order.timeline.length, fields: order.fields };
 }
 
-describe('repair: result feedback, extension, deferral and withdrawal', () => {
+describe('repair: result feedback, extension, deferral and withdrawal', { timeout: SCENARIO_TIMEOUT_MS }, () => {
   it('R-REP-8: at most 2 extensions and 14 days in total; a third extension or more days is answered 409 and changes nothing', async () => {
     // given a shared-facility order on site at t0
     const t0 = await world.scenarioAt('10:00');

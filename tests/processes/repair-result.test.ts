@@ -6,7 +6,7 @@
  * through the HTTP API of a whole server; time moves only by the clock.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RepairWorld, deadline, endOfLocalDay, entries, expectBreached, expectMet, expectOpen, local, localDay, plus } from './support.js';
+import { RepairWorld, SCENARIO_TIMEOUT_MS, deadline, endOfLocalDay, entries, expectBreached, expectMet, expectOpen, local, localDay, plus } from './support.js';
 
 let world: RepairWorld;
 
@@ -18,7 +18,7 @@ afterAll(async () => {
   await world?.close();
 });
 
-describe('repair: fee, completion, feedback and coordination sheet', () => {
+describe('repair: fee, completion, feedback and coordination sheet', { timeout: SCENARIO_TIMEOUT_MS }, () => {
   it('R-REP-10: the resident does not accept the actual item and fee → no repair, status rejected, back to the dispatcher', async () => {
     // given an owner-responsibility order with the unit on site
     await world.scenarioAt('10:00');

@@ -8,7 +8,7 @@
  *             └ failed → district emergency centre (priority 1–2) / street housing office (3–4) (R-REP-4)
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RepairWorld, deadline, entries, expectBreached, expectMet, expectOpen, plus } from './support.js';
+import { RepairWorld, SCENARIO_TIMEOUT_MS, deadline, entries, expectBreached, expectMet, expectOpen, plus } from './support.js';
 
 let world: RepairWorld;
 
@@ -22,7 +22,7 @@ afterAll(async () => {
 
 const reminderSms = (n: { text: string; channel: string }) => n.channel === 'sms' && n.text.includes('【催办】');
 
-describe('repair: sign-off and its escalation chain', () => {
+describe('repair: sign-off and its escalation chain', { timeout: SCENARIO_TIMEOUT_MS }, () => {
   it('R-REP-1: the first unit gets a sign-off task due in 8 minutes; signing in time meets the deadline', async () => {
     // given a routine order reported at 10:00
     const t0 = await world.scenarioAt('10:00');

@@ -5,7 +5,7 @@
  * of a whole server; time moves only by the clock.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RepairWorld, deadline, entries, expectOpen, plus } from './support.js';
+import { RepairWorld, SCENARIO_TIMEOUT_MS, deadline, entries, expectOpen, plus } from './support.js';
 
 let world: RepairWorld;
 
@@ -17,7 +17,7 @@ afterAll(async () => {
   await world?.close();
 });
 
-describe('repair: report matters, duty group, triage, priority and responsibility', () => {
+describe('repair: report matters, duty group, triage, priority and responsibility', { timeout: SCENARIO_TIMEOUT_MS }, () => {
   it('R-WO-3: a report matter (switch the water on) is logged only: closed, no dispatch, no task, no deadline', async () => {
     // given a resident asks by phone to have the water switched on
     await world.scenarioAt('10:00');

@@ -5,7 +5,7 @@
  * the HTTP API of a whole server; time moves only by the clock.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RepairWorld, deadline, deadlinesNamed, entries, expectBreached, expectMet, expectOpen, plus } from './support.js';
+import { RepairWorld, SCENARIO_TIMEOUT_MS, deadline, deadlinesNamed, entries, expectBreached, expectMet, expectOpen, plus } from './support.js';
 
 let world: RepairWorld;
 
@@ -23,7 +23,7 @@ async function repaired(id: string): Promise<void> {
   await world.completeTask('unitA1', id, 'report-result', { result: 'repaired' });
 }
 
-describe('repair: signed order and return visit', () => {
+describe('repair: signed order and return visit', { timeout: SCENARIO_TIMEOUT_MS }, () => {
   it('R-REP-11: the signed order is due back within 24 hours of the repair; late, it is breached and the unit told', async () => {
     // given two orders repaired at r
     const r = await world.scenarioAt('10:00');

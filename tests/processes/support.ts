@@ -19,6 +19,13 @@ import { startTestServer, type Client, type TestServer } from '../helpers/server
 
 export const ZONE = 'Asia/Shanghai';
 
+/**
+ * Per-test time limit of a scenario: a few seconds on a quiet machine, but it
+ * walks dozens of engine steps against FerretDB, which on a loaded 2-core box
+ * can pass vitest's 30 s default. Real time only; the scenario's own time is the clock's.
+ */
+export const SCENARIO_TIMEOUT_MS = 120_000;
+
 export type DemoUser =
   | 'resident1'
   | 'dispatcher1'
