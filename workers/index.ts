@@ -41,9 +41,11 @@ import updateOrder from './update-order.js';
 
 // quality rectification (工程质量整改), compensation (赔付商谈), smart dispatch (R-DISP-1)
 import arrangeDefectConfirmation from './arrange-defect-confirmation.js';
+import assignTechnician from './assign-technician.js';
 import closeLegacyProblem from './close-legacy-problem.js';
 import issueContactSheet from './issue-contact-sheet.js';
 import planRectification from './plan-rectification.js';
+import proposeTechnician from './propose-technician.js';
 import recordAuthorisation from './record-authorisation.js';
 import recordContactSheetStep from './record-contact-sheet-step.js';
 import recordNegotiationRound from './record-negotiation-round.js';
@@ -55,8 +57,6 @@ import registerLegacyProblem from './register-legacy-problem.js';
 import reopenRectification from './reopen-rectification.js';
 import settleClaim from './settle-claim.js';
 
-import assignTechnician from './assign-technician.js';
-import proposeTechnician from './propose-technician.js';
 export type { WorkerDeps, WorkerModule } from './deps.js';
 
 export const workers: readonly WorkerModule[] = [
@@ -96,9 +96,11 @@ export const workers: readonly WorkerModule[] = [
   updateOrder,
   // quality rectification (工程质量整改), compensation (赔付商谈), smart dispatch (R-DISP-1)
   arrangeDefectConfirmation,
+  assignTechnician,
   closeLegacyProblem,
   issueContactSheet,
   planRectification,
+  proposeTechnician,
   recordAuthorisation,
   recordContactSheetStep,
   recordNegotiationRound,
@@ -109,8 +111,6 @@ export const workers: readonly WorkerModule[] = [
   registerLegacyProblem,
   reopenRectification,
   settleClaim,
-  assignTechnician,
-  proposeTechnician,
 ];
 
 export function workerFor(type: string): WorkerModule | undefined {
