@@ -19,13 +19,14 @@ export interface TechnicianCandidate {
 
 /** What the dispatch worker needs of the technician records. */
 export interface TechnicianPool {
-  /** Active technicians of a unit who serve the community. */
+  /**
+   * Active technicians of a unit who serve the community, with their current
+   * load: the open orders assigned to them (the ledger says so; an order that
+   * ends or moves to someone else stops counting by itself) plus the jobs
+   * outside the ledger their record carries.
+   */
   candidates(unitId: string, communityId: string): Promise<TechnicianCandidate[]>;
   get(id: string): Promise<TechnicianCandidate | undefined>;
-  /** One more open job, counted once per key. */
-  assign(id: string, key: string): Promise<void>;
-  /** The job is done (or moved to someone else): one less, once per key. */
-  release(id: string, key: string): Promise<void>;
 }
 
 /** Skills by fault-type / description keywords (the first match wins). */

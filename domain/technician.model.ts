@@ -18,10 +18,8 @@ export interface TechnicianDoc {
   skills: string[];
   /** Building (楼栋) they are based in, e.g. `1栋`. */
   homeBuilding?: string;
-  /** Open jobs right now. */
+  /** Jobs outside the ledger (the current load adds the open orders assigned to them). */
   load: number;
-  /** Job keys already counted in `load` (idempotent increments). */
-  loadKeys: string[];
   active: boolean;
   updatedAt?: Date;
 }
@@ -37,7 +35,6 @@ export const technicianSchema = new Schema<TechnicianDoc>(
     skills: { type: [String], default: [] },
     homeBuilding: { type: String },
     load: { type: Number, default: 0, min: 0 },
-    loadKeys: { type: [String], default: [] },
     active: { type: Boolean, default: true },
   },
   { collection: 'technicians', versionKey: false, timestamps: { createdAt: false, updatedAt: true } },

@@ -1,7 +1,7 @@
 /**
  * assign-technician (派工): R-DISP-1 the technician the supervisor confirmed
- * (or named instead of the proposal) is assigned: the order names them, their
- * load counts the job (once per order and technician); R-NOTE-1 the resident
+ * (or named instead of the proposal) is assigned: the order names them (and
+ * so counts in their load while it is open); R-NOTE-1 the resident
  * is told who comes, with the phone, and — when the supervisor changed the
  * proposal or an earlier assignment — that it changed.
  */
@@ -35,8 +35,6 @@ export default defineWorker({
     const changedFromProposal = vars.technicianId !== undefined && vars.technicianId !== null && vars.technicianId !== vars.proposedTechnicianId;
     const previous = vars.assignedTechnicianId && vars.assignedTechnicianId !== chosen ? vars.assignedTechnicianId : undefined;
 
-    if (previous) await pool.release(previous, `${vars.workOrderId}:${previous}`);
-    await pool.assign(chosen, `${vars.workOrderId}:${chosen}`);
     await deps.orders.update(
       vars.workOrderId,
       {

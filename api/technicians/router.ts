@@ -3,7 +3,7 @@
  *   GET  /api/technicians                         the technicians with skills, building and load
  *   GET  /api/work-orders/:id/technician-proposal  the best technician for the order, with the reason and the ranking
  *   POST /api/work-orders/:id/technician           a supervisor (or the unit) confirms or changes the technician;
- *                                                   the load moves, the timeline and the resident are told (R-NOTE-1)
+ *                                                   the load follows the order, the timeline and the resident are told (R-NOTE-1)
  * Inside quality rectification and compensation the same is a model step
  * (propose-technician → dispatch-technician → assign-technician).
  */
@@ -60,9 +60,9 @@ export function technicianRoutes(conn: Connection, engine: ProcessEngine): Endpo
       query: z.object({ unitId: z.string().regex(/^[\w.:-]{1,32}$/).optional() }),
       response: z.object({ items: z.array(technicianView) }),
       handle: async ({ query }) => {
-        const docs = await models.Technician.find({ active: true, ...(query.unitId ? { unitId: query.unitId } : {}) }).sort({ _id: 1 }).lean();
+        const technicians = await pool.list(query.unitId);
         return {
-          items: docs.map((t) => ({ id: t._id, name: t.name, unitId: t.unitId, skills: [...t.skills], homeBuilding: t.homeBuilding ?? null, load: t.load })),
+          items: technicians.map((t) => ({ id: t.id, name: t.name, unitId: t.unitId, skills: t.skills, homeBuilding: t.homeBuilding ?? null, load: t.load })),
         };
       },
     }),
@@ -120,8 +120,6 @@ export function technicianRoutes(conn: Connection, engine: ProcessEngine): Endpo
         if (previousId === technician.id) {
           return { workOrderId: params.id, technicianId: technician.id, name: technician.name, previous: previousId, changed: false };
         }
-        if (previousId) await pool.release(previousId, `${params.id}:${previousId}`);
-        await pool.assign(technician.id, `${params.id}:${technician.id}`);
         const key = `technician:${params.id}:${technician.id}:${order.version}`;
         await orders.update(
           params.id,

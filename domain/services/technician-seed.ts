@@ -7,7 +7,7 @@ import type { Connection } from 'mongoose';
 import { getModels } from '../models.js';
 import type { TechnicianDoc } from '../technician.model.js';
 
-export const DEMO_TECHNICIANS: readonly Omit<TechnicianDoc, 'loadKeys' | 'active' | 'updatedAt'>[] = [
+export const DEMO_TECHNICIANS: readonly Omit<TechnicianDoc, 'active' | 'updatedAt'>[] = [
   { _id: 'T-A1', name: '赵磊', username: 'tech1', phone: '13700000004', unitId: 'U-A', communities: ['C001'], skills: ['plumbing', 'masonry'], homeBuilding: '1栋', load: 0 },
   { _id: 'T-A2', name: '钱勇', phone: '13700000011', unitId: 'U-A', communities: ['C001'], skills: ['electrical', 'door-window'], homeBuilding: '2栋', load: 0 },
   { _id: 'T-A3', name: '孙浩', phone: '13700000012', unitId: 'U-A', communities: ['C001'], skills: ['general', 'plumbing'], homeBuilding: '3栋', load: 2 },
@@ -18,6 +18,6 @@ export const DEMO_TECHNICIANS: readonly Omit<TechnicianDoc, 'loadKeys' | 'active
 export async function seedTechnicians(conn: Connection): Promise<void> {
   const { Technician } = getModels(conn);
   for (const t of DEMO_TECHNICIANS) {
-    await Technician.updateOne({ _id: t._id }, { $setOnInsert: { ...t, loadKeys: [], active: true } }, { upsert: true });
+    await Technician.updateOne({ _id: t._id }, { $setOnInsert: { ...t, active: true } }, { upsert: true });
   }
 }

@@ -1,25 +1,19 @@
 /**
- * MongoDB implementation of the technician pool (R-DISP-1). Load changes are
- * idempotent per job key (`loadKeys`), applied with one conditional update by
- * `_id` each (FerretDB: one writing connection, by-id fast path).
+ * MongoDB implementation of the technician pool (R-DISP-1). A technician's
+ * current load is derived, never counted up and down: the open orders of the
+ * ledger assigned to them (`fields.technicianRecordId`, status not ended) plus
+ * the jobs outside the ledger their record carries. Reassigning or closing an
+ * order therefore moves the load by itself, and a redelivered job cannot
+ * count twice.
  */
 import type { Connection } from 'mongoose';
+import type { OrderStatus } from '../ports.js';
 import type { TechnicianCandidate, TechnicianPool } from '../dispatch.js';
 import { getModels, type Models } from '../models.js';
 import type { TechnicianDoc } from '../technician.model.js';
 
-function candidate(t: TechnicianDoc): TechnicianCandidate {
-  return {
-    id: t._id,
-    name: t.name,
-    unitId: t.unitId,
-    skills: [...t.skills],
-    load: t.load,
-    ...(t.homeBuilding ? { homeBuilding: t.homeBuilding } : {}),
-    ...(t.phone ? { phone: t.phone } : {}),
-    ...(t.username ? { username: t.username } : {}),
-  };
-}
+/** Orders in these statuses hold no technician any more. */
+const ENDED: OrderStatus[] = ['resolved', 'closed', 'withdrawn', 'rejected'];
 
 export class MongoTechnicianPool implements TechnicianPool {
   private readonly models: Models;
@@ -30,20 +24,40 @@ export class MongoTechnicianPool implements TechnicianPool {
 
   async candidates(unitId: string, communityId: string): Promise<TechnicianCandidate[]> {
     const docs = await this.models.Technician.find({ unitId, active: true }).lean<TechnicianDoc[]>();
-    return docs.filter((t) => t.communities.length === 0 || t.communities.includes(communityId)).map(candidate);
+    return this.withLoad(docs.filter((t) => t.communities.length === 0 || t.communities.includes(communityId)));
   }
 
   async get(id: string): Promise<TechnicianCandidate | undefined> {
     const doc = await this.models.Technician.findById(id).lean<TechnicianDoc>();
-    return doc ? candidate(doc) : undefined;
+    return doc ? (await this.withLoad([doc]))[0] : undefined;
   }
 
-  async assign(id: string, key: string): Promise<void> {
-    await this.models.Technician.updateOne({ _id: id, loadKeys: { $ne: key } }, { $inc: { load: 1 }, $push: { loadKeys: key } });
+  /** Every active technician (of a unit), with the current load. */
+  async list(unitId?: string): Promise<TechnicianCandidate[]> {
+    const docs = await this.models.Technician.find({ active: true, ...(unitId ? { unitId } : {}) }).sort({ _id: 1 }).lean<TechnicianDoc[]>();
+    return this.withLoad(docs);
   }
 
-  async release(id: string, key: string): Promise<void> {
-    // Only a job that was counted is released, and only once.
-    await this.models.Technician.updateOne({ _id: id, loadKeys: key, load: { $gt: 0 } }, { $inc: { load: -1 }, $pullAll: { loadKeys: [key] } });
+  private async withLoad(docs: TechnicianDoc[]): Promise<TechnicianCandidate[]> {
+    if (docs.length === 0) return [];
+    const open = await this.models.WorkOrder.find(
+      { 'fields.technicianRecordId': { $in: docs.map((t) => t._id) }, status: { $nin: ENDED } },
+      { 'fields.technicianRecordId': 1 },
+    ).lean<{ fields?: Record<string, unknown> }[]>();
+    const count = new Map<string, number>();
+    for (const o of open) {
+      const id = o.fields?.['technicianRecordId'];
+      if (typeof id === 'string') count.set(id, (count.get(id) ?? 0) + 1);
+    }
+    return docs.map((t) => ({
+      id: t._id,
+      name: t.name,
+      unitId: t.unitId,
+      skills: [...t.skills],
+      load: t.load + (count.get(t._id) ?? 0),
+      ...(t.homeBuilding ? { homeBuilding: t.homeBuilding } : {}),
+      ...(t.phone ? { phone: t.phone } : {}),
+      ...(t.username ? { username: t.username } : {}),
+    }));
   }
 }

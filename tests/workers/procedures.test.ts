@@ -66,23 +66,12 @@ class FakeLauncher implements ProcedureLauncher {
 }
 
 class FakePool implements TechnicianPool {
-  readonly loads = new Map<string, Set<string>>();
   constructor(readonly technicians: TechnicianCandidate[]) {}
   candidates(unitId: string): Promise<TechnicianCandidate[]> {
     return Promise.resolve(this.technicians.filter((t) => t.unitId === unitId));
   }
   get(id: string): Promise<TechnicianCandidate | undefined> {
     return Promise.resolve(this.technicians.find((t) => t.id === id));
-  }
-  assign(id: string, key: string): Promise<void> {
-    const set = this.loads.get(id) ?? new Set();
-    set.add(key);
-    this.loads.set(id, set);
-    return Promise.resolve();
-  }
-  release(id: string, key: string): Promise<void> {
-    this.loads.get(id)?.delete(key);
-    return Promise.resolve();
   }
 }
 
@@ -210,14 +199,13 @@ describe('smart dispatch workers (R-DISP-1)', () => {
     expect(await proposeTechnician.createHandler(deps)(job('propose-technician', { currentUnitId: 'U-A' }))).toMatchObject({ outcome: 'fail' });
   });
 
-  it('assigns the supervisor\'s choice (or the proposal), counts the load once, tells the resident who comes', async () => {
+  it('assigns the supervisor\'s choice (or the proposal) by their login, tells the resident who comes, once', async () => {
     const { deps, orders, notifier } = fakes();
     const technicians = pool();
     const handler = assignTechnician.createHandler({ ...deps, technicians });
     const j = job('assign-technician', { proposedTechnicianId: 'T1' }, {}, 'k-assign');
     expect(await handler(j)).toEqual({ outcome: 'complete', variables: { assignedTechnicianId: 'T1' } });
     await handler(j);
-    expect(technicians.loads.get('T1')?.size).toBe(1);
     expect(orders.order().fields).toMatchObject({ technicianRecordId: 'T1', technicianChangedFromProposal: false });
     expect(notifier.to('resident')).toHaveLength(1);
     expect(await handler(job('assign-technician', {}))).toMatchObject({ outcome: 'fail', retries: 0 });
