@@ -7,19 +7,23 @@
  * can be delivered twice (at-least-once on both engines).
  */
 
-export type OrderStatus =
-  | 'reported'
-  | 'dispatched'
-  | 'signed'
-  | 'scheduled'
-  | 'on-site'
-  | 'extended'
-  | 'deferred'
-  | 'resolved'
-  | 'closed'
-  | 'withdrawn'
-  | 'escalated'
-  | 'rejected';
+/** Every status a work order can have (the contract's list), in its usual order. */
+export const ORDER_STATUSES = [
+  'reported',
+  'dispatched',
+  'signed',
+  'scheduled',
+  'on-site',
+  'extended',
+  'deferred',
+  'resolved',
+  'closed',
+  'withdrawn',
+  'escalated',
+  'rejected',
+] as const;
+
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
 export interface TimelineInput {
   /** Idempotency key: the same key is written once. */

@@ -4,7 +4,7 @@
  * (optimistic concurrency) and idempotency keys in `appliedKeys`.
  */
 import { Schema } from 'mongoose';
-import type { OrderStatus } from './ports.js';
+import { ORDER_STATUSES, type OrderStatus } from './ports.js';
 
 export const ORDER_KINDS = [
   'repair',
@@ -17,20 +17,7 @@ export const ORDER_KINDS = [
 ] as const;
 export type OrderKind = (typeof ORDER_KINDS)[number];
 
-export const ORDER_STATUSES: readonly OrderStatus[] = [
-  'reported',
-  'dispatched',
-  'signed',
-  'scheduled',
-  'on-site',
-  'extended',
-  'deferred',
-  'resolved',
-  'closed',
-  'withdrawn',
-  'escalated',
-  'rejected',
-];
+export { ORDER_STATUSES };
 
 export const CHANNELS = ['phone', 'app', 'web', 'walk-in', 'sensor'] as const;
 export type Channel = (typeof CHANNELS)[number];

@@ -10,11 +10,11 @@
  */
 import { z } from 'zod';
 
-import type { OrderStatus } from '../domain/ports.js';
+import { ORDER_STATUSES } from '../domain/ports.js';
 import { JobFailure, defineWorker, fill, resolveRecipient, workOrderId } from './support.js';
 import { noteOnSource, orderRefs } from './procedure-support.js';
 
-const STATUSES = ['reported', 'dispatched', 'signed', 'scheduled', 'on-site', 'extended', 'deferred', 'resolved', 'closed', 'withdrawn', 'escalated', 'rejected'] as const satisfies readonly OrderStatus[];
+const STATUSES = ORDER_STATUSES;
 
 /** Any further variables are read by name as the headers say. */
 export const input = z.looseObject({ workOrderId, ...orderRefs, currentUnitId: z.string().nullish() });

@@ -8,7 +8,7 @@ import { DateTime } from 'luxon';
 import { z } from 'zod';
 
 import { addDuration, endOfDay, parseDuration, toIsoInZone } from '../domain/calendar.js';
-import type { OrderStatus } from '../domain/ports.js';
+import { ORDER_STATUSES } from '../domain/ports.js';
 import type { WorkerDeps } from './deps.js';
 import { JobFailure, optionalDate, resolveRecipient } from './support.js';
 
@@ -59,20 +59,7 @@ export const serviceDueVariables = z.object({
   answerDueAt: optionalDate,
 });
 
-export const ORDER_STATUSES = [
-  'reported',
-  'dispatched',
-  'signed',
-  'scheduled',
-  'on-site',
-  'extended',
-  'deferred',
-  'resolved',
-  'closed',
-  'withdrawn',
-  'escalated',
-  'rejected',
-] as const satisfies readonly OrderStatus[];
+export { ORDER_STATUSES };
 
 export interface ServiceRecipientContext {
   currentUnitId?: string | null | undefined;

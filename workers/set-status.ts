@@ -7,7 +7,7 @@
 import { z } from 'zod';
 
 import { withdrawalReason } from '../domain/schemas.js';
-import type { OrderStatus } from '../domain/ports.js';
+import { ORDER_STATUSES } from '../domain/ports.js';
 import {
   DEADLINE_DUE_VARIABLE,
   DEADLINE_NAMES,
@@ -21,20 +21,7 @@ import {
   workOrderId,
 } from './support.js';
 
-const STATUSES = [
-  'reported',
-  'dispatched',
-  'signed',
-  'scheduled',
-  'on-site',
-  'extended',
-  'deferred',
-  'resolved',
-  'closed',
-  'withdrawn',
-  'escalated',
-  'rejected',
-] as const satisfies readonly OrderStatus[];
+const STATUSES = ORDER_STATUSES;
 
 const REASONS: Record<z.infer<typeof withdrawalReason>, string> = {
   'wrong-info': '报修信息有误 wrong report information',

@@ -1,7 +1,6 @@
 /** Request and response schemas of /api/work-orders. */
 import { z } from 'zod';
 import { CHANNELS, ORDER_KINDS, ORDER_STATUSES } from '../../domain/work-order.model.js';
-import type { OrderStatus } from '../../domain/ports.js';
 import { dateOrDateTime, isoDateTime, listParam, paging, text } from '../common-schemas.js';
 
 export const RESPONSIBILITIES = ['shared', 'paid', 'owner', 'developer'] as const;
@@ -53,7 +52,7 @@ export type CreateWorkOrderBody = z.output<typeof createWorkOrderBody>;
 
 
 const ledgerFilters = {
-  status: listParam(ORDER_STATUSES as unknown as readonly [OrderStatus, ...OrderStatus[]]).optional(),
+  status: listParam(ORDER_STATUSES).optional(),
   kind: listParam(ORDER_KINDS).optional(),
   communityId: z.string().trim().min(1).max(32).optional(),
   priority: z.coerce.number().int().min(1).max(4).optional(),
@@ -97,7 +96,7 @@ export const workOrderView = z
     id: z.string(),
     number: z.string().describe('BX-YYYYMMDD-NNNN'),
     kind: z.enum(ORDER_KINDS),
-    status: z.enum(ORDER_STATUSES as unknown as readonly [OrderStatus, ...OrderStatus[]]),
+    status: z.enum(ORDER_STATUSES),
     processInstanceKey: z.string().nullable(),
     bpmnProcessId: z.string().nullable(),
     processVersion: z.number().nullable(),
