@@ -131,7 +131,10 @@ describe('FEEL in the models', () => {
         expect(DateTime.fromISO(String(value), { setZone: true }).isValid).toBe(true);
         break;
       case 'groups':
-        expect(typeof value === 'string' ? value : '').toMatch(/^[\w:.-]+$/);
+        // Zeebe evaluates a candidateGroups expression as an array of strings
+        // (a plain string is an incident there); the embedded engine takes both.
+        expect(Array.isArray(value), 'a FEEL list of group names').toBe(true);
+        for (const g of value as unknown[]) expect(typeof g === 'string' ? g : '').toMatch(/^[\w:.-]+$/);
         break;
       case 'users':
         expect(Array.isArray(value) && value.every((v) => typeof v === 'string')).toBe(true);
@@ -274,11 +277,11 @@ describe('gateway conditions decide as the rules say (a false condition is false
 
   it('R-REP-1: the sign-off task is offered to the dispatched unit', () => {
     const groups = expressions.find((e) => e.elementId === 'sign-off-first' && e.property.endsWith('candidateGroups'));
-    expect(groups && run(groups, { currentUnitId: 'U-B' })).toBe('unit:U-B');
+    expect(groups && run(groups, { currentUnitId: 'U-B' })).toEqual(['unit:U-B']);
   });
 
   it('R-WO-5: triage is offered to the duty group of the moment', () => {
     const groups = expressions.find((e) => e.elementId === 'triage' && e.property.endsWith('candidateGroups'));
-    expect(groups && run(groups, { dutyGroup: 'monitoring-centre' })).toBe('monitoring-centre');
+    expect(groups && run(groups, { dutyGroup: 'monitoring-centre' })).toEqual(['monitoring-centre']);
   });
 });

@@ -71,8 +71,8 @@ describe('repair: signed order and return visit', { timeout: SCENARIO_TIMEOUT_MS
 
     // then each has a return-visit task due in 72 hours; the phone one names the dispatcher who took it
     const visit = await world.openTask('dispatcher1', phone.id, 'return-visit');
-    expect(visit).toMatchObject({ elementId: 'return-visit', candidateGroups: ['dispatcher'], candidateUsers: ['dispatcher1'], dueAt: plus(s, 'PT72H') });
-    expect(await world.openTask('dispatcher1', app.id, 'return-visit')).toMatchObject({ candidateGroups: ['dispatcher'], candidateUsers: [] });
+    expect(visit).toMatchObject({ elementId: 'return-visit', candidateGroups: ['dispatcher', 'resident'], candidateUsers: ['dispatcher1'], dueAt: plus(s, 'PT72H') });
+    expect(await world.openTask('dispatcher1', app.id, 'return-visit')).toMatchObject({ candidateGroups: ['dispatcher', 'resident'], candidateUsers: [] });
     expect(await world.tasks('unitA1', phone.id)).toEqual([]);
     expectOpen(deadline(await world.order(phone.id), 'return-visit'), plus(s, 'PT72H'));
 
