@@ -6,7 +6,10 @@
  */
 import '@bpmn-io/form-js-viewer/dist/assets/form-js.css';
 import { Form } from '@bpmn-io/form-js-viewer';
-import { bilingual, bilingualText, t } from '../core/i18n.js';
+import flatpickr from 'flatpickr';
+import { Mandarin } from 'flatpickr/dist/l10n/zh.js';
+import { bilingual, bilingualText, getLang, t } from '../core/i18n.js';
+import { FORM_ZH } from './form-translate.js';
 
 type Json = Record<string, unknown>;
 
@@ -57,8 +60,28 @@ function localizePlaceholders(container: HTMLElement): MutationObserver {
   return observer;
 }
 
+/** form-js's `translate` service in the chosen language; anything not listed stays English. */
+function formTranslate(template: string, replacements: Record<string, unknown> = {}): string {
+  const text = getLang() === 'zh' ? (FORM_ZH[template] ?? template) : template;
+  return text.replace(/{([^}]+)}/g, (_, key: string) => (replacements[key] === undefined ? `{${key}}` : String(replacements[key])));
+}
+
+/** English as flatpickr ships it, to switch back from Chinese. */
+const FLATPICKR_EN = { ...flatpickr.l10ns.default };
+
+/**
+ * form-js's date field is a flatpickr calendar: month and weekday names,
+ * "week" and the day's accessible name (2026年11月23日) in the chosen language.
+ */
+export function localizeDatePicker(): void {
+  const zh = getLang() === 'zh';
+  flatpickr.localize(zh ? { ...Mandarin, firstDayOfWeek: 1 } : FLATPICKR_EN);
+  flatpickr.setDefaults({ ariaDateFormat: zh ? 'Y年n月j日' : 'F j, Y' });
+}
+
 export async function renderTaskForm(container: HTMLElement, schema: unknown, variables: Json): Promise<TaskForm> {
-  const form = new Form({ container });
+  localizeDatePicker();
+  const form = new Form({ container, additionalModules: [{ translate: ['value', formTranslate] }] });
   const observer = localizePlaceholders(container);
   const keys = formKeys(schema);
   const initial = Object.fromEntries(Object.entries(variables).filter(([k]) => keys.has(k)));

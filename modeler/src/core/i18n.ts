@@ -117,7 +117,7 @@ const UI = {
   lint: ['模型检查', 'Model check'],
   durationHint: ['时长写法：PT8M = 8 分钟，PT1H = 1 小时，P4D = 4 天', 'Durations: PT8M = 8 min, PT1H = 1 h, P4D = 4 days'],
   timerOf: ['{0}的定时器', 'timer on {0}'],
-  headerOf: ['{0}的任务头 {1}', 'header {1} of {0}'],
+  headerOf: ['{0}：{1}', '{0}: {1}'],
   state: ['状态', 'State'],
   startedAt: ['开始', 'Started'],
   endedAt: ['结束', 'Ended'],

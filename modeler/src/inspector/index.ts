@@ -180,7 +180,7 @@ export async function mount(root: HTMLElement, params: URLSearchParams): Promise
               'tbody',
               Object.entries(instance.variables)
                 .sort(([a], [b]) => a.localeCompare(b))
-                .map(([k, v]) => h('tr', h('th', variableLabel(k)), h('td', variableValue(k, v, instance.variables)))),
+                .map(([k, v]) => h('tr', { 'data-variable': k }, h('th', { title: k }, variableLabel(k)), h('td', variableValue(k, v, instance.variables)))),
             ),
           ),
         ),

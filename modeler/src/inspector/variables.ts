@@ -2,52 +2,24 @@
 import { dateTime } from '../core/format.js';
 import { getLang, label } from '../core/i18n.js';
 import { names } from '../core/session.js';
+import { readableName, VARIABLE_LABELS } from './variable-labels.js';
 
-const LABELS: Record<string, [string, string]> = {
-  orderNumber: ['单号', 'Order number'],
-  workOrderId: ['工单内部编号', 'Work order id'],
-  communityId: ['小区编号', 'Community id'],
-  address: ['地址', 'Address'],
-  description: ['问题描述', 'Description'],
-  faultType: ['故障类型', 'Fault type'],
-  symptom: ['故障现象', 'Symptom'],
-  part: ['故障部位', 'Part'],
-  priority: ['优先级', 'Priority'],
-  repairClass: ['报修类型', 'Repair class'],
-  responsibility: ['责任方', 'Responsibility'],
-  channel: ['渠道', 'Channel'],
-  kind: ['类型', 'Kind'],
-  reportedAt: ['报修时间', 'Reported at'],
-  reportedBy: ['报修账号', 'Reported by'],
-  reporterUserId: ['报修人编号', 'Reporter id'],
-  firstUnitId: ['第一维修单位', 'First unit'],
-  secondUnitId: ['第二维修单位', 'Second unit'],
-  currentUnitId: ['当前维修单位', 'Current unit'],
-  dispatchStage: ['派单阶段', 'Dispatch stage'],
-  signOffDueAt: ['签收时限', 'Sign-off due'],
-  contactDueAt: ['联系时限', 'Contact due'],
-  arrivalCheckAt: ['到场检查时间', 'Arrival check'],
-  agreedArrivalAt: ['约定上门时间', 'Agreed arrival'],
-  feedbackDueAt: ['反馈时限', 'Feedback due'],
-  completionDueAt: ['完成时限', 'Completion due'],
-  returnVisitDueAt: ['回访时限', 'Return visit due'],
-  dutyGroup: ['值班组', 'Duty group'],
-  needsTriage: ['需分诊', 'Needs triage'],
-  isReportMatter: ['报事', 'Report matter'],
-  extensionCount: ['延期次数', 'Extensions'],
-  extensionDaysTotal: ['延期天数', 'Extension days'],
-  reworkCount: ['返修次数', 'Rework count'],
-  result: ['处置结果', 'Result'],
-  satisfied: ['满意', 'Satisfied'],
-  rating: ['评分', 'Rating'],
-  hasSecondUnit: ['有第二维修单位', 'Has second unit'],
-};
-
+/** A variable's name as staff read it: the label of the models' variables, words for any other. */
 export function variableLabel(name: string): string {
-  const l = LABELS[name];
-  if (!l) return name;
-  return getLang() === 'zh' ? `${l[0]} (${name})` : l[1];
+  const l = VARIABLE_LABELS[name];
+  if (!l) return readableName(name);
+  return getLang() === 'zh' ? l[0] : l[1];
 }
+
+/** Domain values of a few variables, in words. */
+const VALUES: Record<string, Record<string, readonly [string, string]>> = {
+  result: { repaired: ['已修复', 'repaired'], extension: ['申请延期', 'extension'], deferral: ['申请缓办', 'deferral'], withdrawal: ['退单', 'withdrawal'] },
+  withdrawalReason: { 'wrong-info': ['信息有误', 'wrong information'], 'out-of-scope': ['不属服务范围', 'out of scope'], 'self-resolved': ['住户已自行解决', 'resolved by the resident'] },
+  classification: { valid: ['有效投诉', 'valid'], assistance: ['协助处理', 'assistance'], excessive: ['过度诉求', 'excessive'] },
+  utility: { water: ['停水', 'water'], power: ['停电', 'power'], electricity: ['停电', 'electricity'], gas: ['停气', 'gas'] },
+  repairClass: { emergency: ['应急', 'emergency'], routine: ['日常', 'routine'] },
+  dispatchStage: { first: ['第一维修单位', 'first unit'], second: ['第二维修单位', 'second unit'] },
+};
 
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
 
@@ -63,16 +35,21 @@ export function variableValue(name: string, value: unknown, all: Record<string, 
   const s = String(value);
   if (/unitid$/i.test(name)) return names.unit(s);
   if (name === 'communityId') return names.community(s);
-  if (['reportedBy', 'assignee', 'completedBy', 'technicianId'].includes(name) || name === 'followUpUsers') return names.person(s);
+  const known = VALUES[name]?.[s];
+  if (known) return getLang() === 'zh' ? known[0] : known[1];
+  if (['reportedBy', 'assignee', 'completedBy', 'technicianId', 'assignedTechnicianId', 'proposedTechnicianId', 'followUpUsers'].includes(name)) return names.person(s);
   if (name === 'reporterUserId') return label.role('resident');
   if (name === 'workOrderId') return typeof all.orderNumber === 'string' ? all.orderNumber : '—';
+  if (name === 'sourceWorkOrderId') return typeof all.sourceOrderNumber === 'string' ? all.sourceOrderNumber : '—';
+  if (name === 'linkedWorkOrderId') return typeof all.linkedOrderNumber === 'string' ? all.linkedOrderNumber : '—';
+  if (name === 'outageId') return typeof all.outageNumber === 'string' ? all.outageNumber : '—';
+  if (name === 'orderStatus') return label.status(s);
+  if (name === 'handlerGroup') return label.role(s);
   if (name === 'priority') return label.priority(s);
   if (name === 'kind') return label.orderKind(s);
   if (name === 'responsibility') return label.responsibility(s);
   if (name === 'channel') return label.channel(s);
   if (name === 'dutyGroup') return label.role(s);
-  if (name === 'repairClass') return getLang() === 'zh' ? (s === 'emergency' ? '应急' : s === 'routine' ? '日常' : s) : s;
-  if (name === 'dispatchStage') return getLang() === 'zh' ? (s === 'first' ? '第一维修单位' : s === 'second' ? '第二维修单位' : s) : s;
   if (name === 'status') return label.status(s);
   if (ISO.test(s)) return dateTime(s);
   return s;

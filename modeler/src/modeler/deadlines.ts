@@ -7,6 +7,7 @@
  */
 import { duration } from '../core/format.js';
 import { bilingual, t } from '../core/i18n.js';
+import { headerLabel } from './translate.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- diagram-js services and moddle elements are untyped */
 type Any = any;
@@ -81,7 +82,7 @@ export function deadlineRows(modeler: Any): DeadlineRow[] {
         elementId: el.id,
         key: header.key,
         label: nameOf(el),
-        detail: t('headerOf', nameOf(el), header.key),
+        detail: t('headerOf', nameOf(el), headerLabel(String(header.key))),
         value,
         human: humanize(value),
         valid: (v) => DURATION.test(v),

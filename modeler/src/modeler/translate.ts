@@ -1,9 +1,11 @@
 /**
  * Chinese labels for bpmn-js and the properties panel (a diagram-js
- * `translate` service): the phrases a process owner meets most; anything
- * not listed stays in English.
+ * `translate` service): the phrases a process owner meets most, every
+ * element type the panel's header names (composed: 定时 + 边界事件), and the
+ * deadline task headers of our models; anything not listed stays in English.
  */
-import { getLang } from '../core/i18n.js';
+import { bilingual, getLang } from '../core/i18n.js';
+import { elementTypeZh, HEADER_ZH } from './labels.js';
 
 const ZH: Record<string, string> = {
   General: '常规',
@@ -85,8 +87,17 @@ const ZH: Record<string, string> = {
   'Boundary event': '边界事件',
 };
 
+/** A deadline header's readable name; an unknown key in words (signOffWithin → sign off within), never the bare id. */
+export function headerLabel(key: string): string {
+  const known = HEADER_ZH[key];
+  if (known) return getLang() === 'zh' ? known[0] : known[1];
+  return key.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
+}
+
 export function translate(template: string, replacements: Record<string, string> = {}): string {
-  const text = getLang() === 'zh' ? (ZH[template] ?? template) : template;
+  const zh = getLang() === 'zh';
+  // Element template names are bilingual ("发送通知 Notify"): the panel header shows one language.
+  const text = zh ? (ZH[template] ?? elementTypeZh(template) ?? bilingual(template)) : bilingual(template);
   return text.replace(/{([^}]+)}/g, (_, key: string) => replacements[key] ?? `{${key}}`);
 }
 
