@@ -8,7 +8,8 @@
  *   2. the dispatcher triages, a unit member signs and completes the steps;
  *   3. the demo clock moves and the escalation shows in the tasklists;
  *   4. a process owner changes the sign-off timer and deploys; a new order uses the new duration;
- *   5. a manager finds the order by its number and sees where it stands on the diagram.
+ *   5. a manager finds the order by its number and sees where it stands on the diagram;
+ *   6. on a phone, a resident agrees the fee of a paid service and rates the repair of journey 1.
  *
  * Each step saves a screenshot under test-results/e2e/<journey>/.
  * The journeys share one server and run in order (later ones use earlier orders).
@@ -166,7 +167,11 @@ describe('web app journeys', () => {
     await openTaskCard(unit, 'contact-resident', reported.number);
     // form-js datetime: the date from its calendar (flatpickr), the time typed (24 h).
     await unit.locator('.task-detail .fjs-form-field-datetime input.fjs-input').first().click();
-    await unit.locator('.flatpickr-calendar.open .flatpickr-day[aria-label="November 23, 2026"]').click();
+    // The calendar speaks Chinese: month and weekday names, the day's accessible name.
+    const calendar = unit.locator('.flatpickr-calendar.open');
+    expect(await calendar.locator('.flatpickr-monthDropdown-month[value="10"]').textContent()).toBe('十一月');
+    expect(await calendar.locator('.flatpickr-weekday').first().textContent()).toContain('周一');
+    await calendar.locator('.flatpickr-day[aria-label="2026年11月23日"]').click();
     const timeInput = unit.locator('.task-detail .fjs-form-field-datetime input.fjs-input').nth(1);
     await timeInput.fill('10:15');
     await timeInput.press('Enter');
@@ -421,6 +426,74 @@ describe('web app journeys', () => {
     await expect.poll(() => page.locator('[data-testid="current-step"]').textContent(), eventually).toContain('Current step');
     await page.locator('[data-testid="diagram"] .djs-container').waitFor();
     await shot(page, '5-manager-inspects', '04-english');
+  });
+
+  it('6. on a phone, a resident agrees the fee of a paid service and rates the repair of journey 1', { timeout: 90_000 }, async () => {
+    // A paid service for resident1's flat, its fee assessed by the service centre (R-PAID-3).
+    const created = await dispatcher.post('/api/work-orders', {
+      kind: 'paid-service',
+      communityId: 'C001',
+      address: '1栋1单元101',
+      description: '阳台加装一路进水管',
+      reporter: { name: '张伟', phone: '13812345678' },
+      channel: 'phone',
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const paid = { id: created.body.id as string, number: created.body.number as string };
+    const [assessment] = (await openTasks('dispatcher1', paid.id)).filter((t) => t.kind === 'fee-assessment');
+    expect((await dispatcher.post(`/api/tasks/${assessment.id}/complete`, { variables: { fee: 150, plan: 'PPR 管明装 2 米' } })).status).toBe(200);
+    expect((await openTasks('resident1', paid.id)).map((t) => t.kind)).toEqual(['resident-consent']);
+
+    const page = await pageAs('resident1', '#/portal', 'phone');
+    await page.locator(`.order-card[data-order="${paid.number}"]`).click();
+    const consent = page.locator('[data-testid="your-turn"] .resident-task[data-task-kind="resident-consent"]');
+    await consent.waitFor();
+    expect(await consent.locator('h4').textContent()).toBe('住户确认费用');
+    expect(await consent.locator('[data-testid="fee"]').textContent()).toBe('¥150.00');
+    expect(await consent.textContent()).toContain('PPR 管明装 2 米');
+    await consent.scrollIntoViewIfNeeded();
+    await shot(page, '6-resident-agrees-and-rates', '01-fee-to-agree');
+    await consent.locator('button[data-consent="yes"]').click();
+    await expect.poll(() => consent.count(), eventually).toBe(0);
+    // Consent given: the service centre replies with the appointment next (R-PAID-3), the step is the resident's own.
+    await expect.poll(async () => (await openTasks('dispatcher1', paid.id)).map((t) => t.kind), eventually).toEqual(['reply-resident']);
+    const afterConsent = await dispatcher.get(`/api/work-orders/${paid.id}`);
+    expect(afterConsent.body.timeline.some((e: { type: string; actor: string }) => e.type === 'task-completed' && e.actor === 'resident1')).toBe(true);
+    await shot(page, '6-resident-agrees-and-rates', '02-fee-agreed');
+
+    // The repair of journey 1: the unit brings back the signed order, the return visit is the resident's to answer (R-REP-12).
+    const [signature] = (await openTasks('unitA1', reported.id)).filter((t) => t.kind === 'resident-signature');
+    const unitA = await server.as('unitA1');
+    expect((await unitA.post(`/api/tasks/${signature.id}/complete`, { variables: { quality: 5, timeliness: 4, attitude: 5 } })).status).toBe(200);
+    await expect.poll(async () => (await openTasks('resident1', reported.id)).map((t) => t.kind), eventually).toEqual(['return-visit']);
+
+    await page.locator(`.order-card[data-order="${reported.number}"]`).click();
+    const visit = page.locator('[data-testid="your-turn"] .resident-task[data-task-kind="return-visit"]');
+    await visit.waitFor();
+    // Without stars and an answer nothing is sent.
+    await visit.locator('button[data-action="rate"]').click();
+    expect(await visit.locator('.form-message.error').textContent()).toBe('请选择 1–5 星；请选择满意或不满意');
+    await visit.locator('button[data-star="4"]').click();
+    expect(await visit.locator('button[data-satisfied="yes"]').getAttribute('aria-pressed')).toBe('true');
+    expect(await visit.locator('button.star.on').count()).toBe(4);
+    await visit.locator('textarea[name="comment"]').fill('师傅很专业，地面也擦干净了');
+    await visit.scrollIntoViewIfNeeded();
+    await shot(page, '6-resident-agrees-and-rates', '03-rating');
+    await visit.locator('button[data-action="rate"]').click();
+    await expect.poll(() => visit.count(), eventually).toBe(0);
+
+    // Satisfied: the order is closed with the resident's rating (close-order records it).
+    await expect.poll(async () => (await order(reported.id)).status, eventually).toBe('closed');
+    const closed = await order(reported.id);
+    expect(closed.fields).toMatchObject({ satisfied: true, satisfaction: 4, returnVisitComment: '师傅很专业，地面也擦干净了' });
+    await page.locator(`.order-card[data-order="${reported.number}"]`).click();
+    const detail = page.locator('[data-testid="order-detail"]');
+    await expect.poll(() => detail.locator('.progress li.current').textContent(), eventually).toBe('已结单');
+    const rating = detail.locator('[data-testid="rating"]');
+    await rating.waitFor();
+    expect(await rating.textContent()).toContain('师傅很专业');
+    await rating.scrollIntoViewIfNeeded();
+    await shot(page, '6-resident-agrees-and-rates', '04-closed-with-rating');
   });
 
   it('no page error in any journey', () => {

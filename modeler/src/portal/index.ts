@@ -12,6 +12,7 @@ import type { Task, Upload, WorkOrder } from '../core/types.js';
 import { deadlineList, photos, statusBadge, timelineList } from '../components/order.js';
 import { renderTaskForm } from '../components/task-form.js';
 import type { View } from '../main.js';
+import { consentVariables, feeFacts, ratingVariables, residentStep, suggestedSatisfied, yuan } from './resident-tasks.js';
 
 const FAULT_TYPES: [zh: string, en: string][] = [
   ['给排水', 'Water and drains'],
@@ -185,7 +186,6 @@ export function mount(root: HTMLElement, params: URLSearchParams): View {
     }
     const agreed = typeof order.fields.agreedArrivalAt === 'string' ? order.fields.agreedArrivalAt : null;
     const phone = names.unitPhone(order.assignedUnitId);
-    const rating = order.rating;
     replace(
       orderDetail,
       h('h2', order.number, ' ', statusBadge(order.status)),
@@ -207,36 +207,12 @@ export function mount(root: HTMLElement, params: URLSearchParams): View {
       tasks.length
         ? h(
             'div.card.your-turn',
+            { 'data-testid': 'your-turn' },
             h('h3', t('yourTurn')),
-            tasks.map((task) => {
-              const box = h('div');
-              const msg = h('p.form-message');
-              const wrap = h('div.resident-task', h('h4', label.taskKind(task.kind)), box, msg);
-              void renderTaskForm(box, task.form?.schema ?? { components: [] }, task.variables).then((f) =>
-                wrap.appendChild(
-                  h(
-                    'button.primary',
-                    {
-                      onclick: async () => {
-                        const variables = await f.submit();
-                        if (!variables) return;
-                        try {
-                          await api.post(`/tasks/${task.id}/complete`, { variables });
-                          await openOrder(order.id);
-                        } catch (err) {
-                          msg.textContent = (err as Error).message;
-                        }
-                      },
-                    },
-                    t('complete'),
-                  ),
-                ),
-              );
-              return wrap;
-            }),
+            tasks.map((task) => residentTask(task, () => openOrder(order.id))),
           )
         : null,
-      rating ? h('div.card', h('h3', t('rating')), h('p', Object.entries(rating).map(([k, v]) => `${k}: ${String(v)}`).join(' · '))) : null,
+      ratingCard(order),
       h('p', h('strong', order.faultType ?? label.orderKind(order.kind)), ' ', order.part ?? '', ' — ', order.description),
       order.attachments.length ? photos(order.attachments) : null,
       h('h3', t('deadlines')),
@@ -245,6 +221,131 @@ export function mount(root: HTMLElement, params: URLSearchParams): View {
       timelineList(order.timeline, { resident: true }),
     );
     orderDetail.scrollIntoView({ block: 'start', behavior: 'instant' as ScrollBehavior });
+  }
+
+  /* ------------------------------------------------ the resident's steps */
+
+  /** Completes a task; on an error the message shows under the step and the buttons work again. */
+  async function complete(task: Task, variables: Record<string, unknown>, msg: HTMLElement, buttons: HTMLButtonElement[], done: () => Promise<void>): Promise<void> {
+    buttons.forEach((b) => (b.disabled = true));
+    msg.className = 'form-message';
+    msg.textContent = '';
+    try {
+      await api.post(`/tasks/${task.id}/complete`, { variables });
+      await done();
+    } catch (err) {
+      msg.className = 'form-message error';
+      msg.textContent = (err as Error).message;
+      buttons.forEach((b) => (b.disabled = false));
+    }
+  }
+
+  function residentTask(task: Task, done: () => Promise<void>): HTMLElement {
+    const step = residentStep(task.kind);
+    const msg = h('p.form-message', { role: 'status' });
+    const head = h('h4', label.taskKind(task.kind));
+    if (step === 'consent') {
+      const facts = feeFacts(task.variables);
+      const yes = h('button.primary.big', { type: 'button', 'data-consent': 'yes' }, t('agree'));
+      const no = h('button.big', { type: 'button', 'data-consent': 'no' }, t('disagree'));
+      yes.addEventListener('click', () => void complete(task, consentVariables(true), msg, [yes, no], done));
+      no.addEventListener('click', () => void complete(task, consentVariables(false), msg, [yes, no], done));
+      return h(
+        'div.resident-task.consent',
+        { 'data-task-kind': task.kind, 'data-task': task.id },
+        head,
+        h(
+          'dl.fee-facts',
+          facts.item ? [h('dt', t('feeItem')), h('dd', facts.item)] : null,
+          facts.plan ? [h('dt', t('feePlan')), h('dd', facts.plan)] : null,
+          h('dt', t('fee')),
+          h('dd', facts.fee !== null ? h('strong.fee', { 'data-testid': 'fee' }, yuan(facts.fee)) : h('span.muted', t('feeNotYet'))),
+        ),
+        h('p', t('feeQuestion')),
+        h('div.choice-row', yes, no),
+        msg,
+      );
+    }
+    if (step === 'rating') {
+      let rating: number | null = null;
+      let satisfied: boolean | null = null;
+      const starButtons = [1, 2, 3, 4, 5].map((n) =>
+        h('button.star', { type: 'button', 'data-star': String(n), 'aria-label': t('stars', n), 'aria-pressed': 'false' }, '★'),
+      );
+      const yes = h('button.choice', { type: 'button', 'data-satisfied': 'yes', 'aria-pressed': 'false' }, t('satisfied'));
+      const no = h('button.choice', { type: 'button', 'data-satisfied': 'no', 'aria-pressed': 'false' }, t('notSatisfied'));
+      const comment = h('textarea', { name: 'comment', rows: 3, maxlength: 2000, placeholder: t('commentPlaceholder') });
+      const submit = h('button.primary.big', { type: 'button', 'data-action': 'rate' }, t('submitRating'));
+      const starsText = h('span.muted.stars-text');
+      const draw = () => {
+        starButtons.forEach((b, i) => {
+          const on = rating !== null && i < rating;
+          b.classList.toggle('on', on);
+          b.setAttribute('aria-pressed', String(rating === i + 1));
+        });
+        starsText.textContent = rating ? t('starsOf', rating) : '';
+        yes.setAttribute('aria-pressed', String(satisfied === true));
+        no.setAttribute('aria-pressed', String(satisfied === false));
+      };
+      starButtons.forEach((b, i) =>
+        b.addEventListener('click', () => {
+          rating = i + 1;
+          if (satisfied === null) satisfied = suggestedSatisfied(rating);
+          draw();
+        }),
+      );
+      yes.addEventListener('click', () => ((satisfied = true), draw()));
+      no.addEventListener('click', () => ((satisfied = false), draw()));
+      submit.addEventListener('click', () => {
+        const r = ratingVariables({ rating, satisfied, comment: comment.value });
+        if ('missing' in r) {
+          msg.className = 'form-message error';
+          msg.textContent = r.missing.map((m) => t(m === 'rating' ? 'chooseStars' : 'chooseSatisfied')).join('；');
+          return;
+        }
+        void complete(task, r.variables, msg, [submit], done);
+      });
+      return h(
+        'div.resident-task.rating',
+        { 'data-task-kind': task.kind, 'data-task': task.id },
+        head,
+        h('p', t('rateService')),
+        h('div.stars', { role: 'group', 'aria-label': t('rating') }, starButtons, starsText),
+        h('p', t('satisfiedQuestion')),
+        h('div.choice-row', yes, no),
+        h('label', t('yourComment'), comment),
+        submit,
+        msg,
+      );
+    }
+    // Any other step of the resident: its Camunda form.
+    const box = h('div');
+    const wrap = h('div.resident-task', { 'data-task-kind': task.kind, 'data-task': task.id }, head, box, msg);
+    void renderTaskForm(box, task.form?.schema ?? { components: [] }, task.variables).then((f) => {
+      const submit = h('button.primary', { type: 'button' }, t('complete'));
+      submit.addEventListener('click', async () => {
+        const variables = await f.submit();
+        if (variables) await complete(task, variables, msg, [submit], done);
+      });
+      wrap.insertBefore(submit, msg);
+    });
+    return wrap;
+  }
+
+  /** The resident's own rating (signature: quality, timeliness, attitude; return visit: stars and comment). */
+  function ratingCard(order: WorkOrder): HTMLElement | null {
+    const r = order.rating ?? {};
+    const f = order.fields;
+    const stars = (v: unknown) => (typeof v === 'number' ? h('span.stars-read', { 'aria-label': t('starsOf', v) }, '★'.repeat(v), h('span.off', '★'.repeat(Math.max(0, 5 - v)))) : '—');
+    const rows: [string, HTMLElement | string][] = [];
+    if (typeof r.quality === 'number') rows.push([t('ratingQuality'), stars(r.quality)]);
+    if (typeof r.timeliness === 'number') rows.push([t('ratingTimeliness'), stars(r.timeliness)]);
+    if (typeof r.attitude === 'number') rows.push([t('ratingAttitude'), stars(r.attitude)]);
+    if (typeof f.satisfaction === 'number') rows.push([t('returnVisit'), stars(f.satisfaction)]);
+    if (typeof f.satisfied === 'boolean') rows.push([t('satisfiedQuestion').replace(/[？?]$/, ''), f.satisfied ? t('satisfied') : t('notSatisfied')]);
+    if (typeof f.returnVisitComment === 'string' && f.returnVisitComment) rows.push([t('yourComment'), f.returnVisitComment]);
+    if (!rows.length) return null;
+    return h('div.card.rating-card', { 'data-testid': 'rating' }, h('h3', t('rating')), h('dl.fee-facts', rows.map(([k, v]) => [h('dt', k), h('dd', v)])));
   }
 
   replace(left, reportForm());
