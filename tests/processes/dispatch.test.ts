@@ -98,3 +98,52 @@ describe('R-NOTE-1: the resident is told who comes and when, in the app', () => 
     expect(theirs.body.items).toEqual([]);
   });
 });
+
+describe('R-DISP-1: the repair model proposes and assigns a technician once the unit has signed', () => {
+  it('R-DISP-1: the step propose-technician after record-sign-off proposes with the reason, assign-technician assigns and tells the resident; the supervisor can still change it', async () => {
+    const at = await world.scenarioAt('10:00');
+    const order = await world.report({ address: '3栋2单元301', description: '厨房下水管堵塞漏水', faultType: 'plumbing' });
+    // Before sign-off: no proposal on the order, nobody assigned.
+    expect(entries(order, 'technician-proposed')).toEqual([]);
+    expect((order as any).technicianId).toBeNull();
+
+    await world.advance('PT3M');
+    await world.signOff(order.id);
+    const signed = await world.order(order.id);
+    const [proposed] = entries(signed, 'technician-proposed', 'propose-technician');
+    expect(proposed, JSON.stringify(signed.timeline)).toBeDefined();
+    expect(proposed!.at).toBe(new Date(Date.parse(at) + 3 * 60_000).toISOString());
+    expect(proposed!.note).toContain('赵磊');
+    expect(proposed!.note).toContain('技能匹配 plumbing');
+    expect(signed.fields).toMatchObject({ proposedTechnicianId: 'T-A1', technicianRecordId: 'T-A1' });
+    expect(entries(signed, 'technician-assigned', 'assign-technician')).toHaveLength(1);
+    expect((signed as any).technicianId).toBeTruthy();
+    // R-NOTE-1: the resident is told who comes (the notification is on the order's timeline).
+    expect(entries(signed, 'notification').some((e) => e.note.includes('→ resident') && e.note.includes('赵磊'))).toBe(true);
+    // The repair goes on to contacting the resident.
+    expect(await world.openKinds('unitA1', order.id)).toEqual(['contact-resident']);
+
+    const changed = await (await world.as('supervisor1')).post(`/api/work-orders/${order.id}/technician`, { technicianId: 'T-A3', note: '就近安排' });
+    expect(changed.status, JSON.stringify(changed.body)).toBe(200);
+    expect(changed.body).toMatchObject({ technicianId: 'T-A3', previous: 'T-A1', changed: true });
+    expect(entries(await world.order(order.id), 'technician-changed')).toHaveLength(1);
+  });
+
+  it('R-DISP-1: a unit without any technician gets no proposal, and the repair is not held up', async () => {
+    await world.givenCommunity({ id: 'C-DISP', name: '无技工小区', firstUnitId: 'U-NONE' });
+    await world.scenarioAt('10:00');
+    const order = await world.report({ communityId: 'C-DISP', address: '9栋1单元101' });
+    // No demo user is in unit U-NONE: its member signs through the engine port.
+    const [signOff] = await world.server.engine.searchUserTasks({ processInstanceKey: order.processInstanceKey, state: 'created' });
+    expect(signOff).toMatchObject({ kind: 'sign-off', candidateGroups: ['unit:U-NONE'] });
+    await world.server.engine.completeUserTask(signOff!.key, {}, 'unit-none-member');
+    await world.settle();
+    const signed = await world.order(order.id);
+    expect(signed.fields.proposedTechnicianId).toBeNull();
+    expect(entries(signed, 'technician-proposed', 'propose-technician')[0]!.note).toContain('no technician available');
+    expect(entries(signed, 'technician-assigned')).toEqual([]);
+    const state = await world.instanceState(order.processInstanceKey);
+    expect(state.incidents).toEqual([]);
+    expect(state.activeElementIds).toContain('contact-resident');
+  });
+});
