@@ -77,7 +77,24 @@ export interface InstanceFilter {
   bpmnProcessId?: string;
   state?: InstanceState;
   businessKey?: string;
+  /**
+   * Root variables equal to these values, as a query string spells them: "3"
+   * also matches the number 3, "true" / "false" also the boolean.
+   */
+  variables?: Record<string, string>;
+  /** A case-insensitive part of any of these root variables (the inspector's search box). */
+  text?: { term: string; variables: readonly string[] };
+  /** Newest first: skip this many, then at most `limit`. */
+  offset?: number;
   limit?: number;
+}
+
+/** The values a query-string value may stand for in a variable: the string, and the number or boolean it spells. */
+export function variableValueCandidates(value: string): (string | number | boolean)[] {
+  const out: (string | number | boolean)[] = [value];
+  if (value.trim() !== '' && Number.isFinite(Number(value))) out.push(Number(value));
+  if (value === 'true' || value === 'false') out.push(value === 'true');
+  return out;
 }
 
 /* ------------------------------------------------------------------ jobs */

@@ -1,6 +1,14 @@
 import type { ProcessEngine, ProcessInstanceView } from '../../engine/port.js';
 import { NotFound } from '../errors.js';
 import { redact } from '../masking.js';
+import { VARIABLE_PARAM } from './schemas.js';
+
+/**
+ * What `q` looks in: the business variables an inspector searches by (order,
+ * place, problem, service). Personal data (names, phones) is never in the
+ * variables, so it can be neither found nor shown here.
+ */
+export const SEARCHED_VARIABLES = ['orderNumber', 'address', 'description', 'faultType', 'symptom', 'part', 'communityId', 'serviceItem', 'outageNumber', 'sourceOrderNumber'] as const;
 
 const view = (i: ProcessInstanceView) => ({
   key: i.key,
@@ -20,14 +28,31 @@ const view = (i: ProcessInstanceView) => ({
 export class ProcessInstanceService {
   constructor(private readonly engine: ProcessEngine) {}
 
-  async list(q: { bpmnProcessId?: string; state?: ProcessInstanceView['state']; workOrderId?: string; limit: number }) {
-    const items = await this.engine.listInstances({
+  async list(q: {
+    bpmnProcessId?: string;
+    state?: ProcessInstanceView['state'];
+    workOrderId?: string;
+    q?: string;
+    offset: number;
+    limit: number;
+    [param: string]: unknown;
+  }) {
+    const variables: Record<string, string> = {};
+    for (const [key, value] of Object.entries(q)) {
+      const m = VARIABLE_PARAM.exec(key);
+      if (m && typeof value === 'string') variables[m[1]] = value;
+    }
+    // One more than asked: whether a next page exists, without counting them all.
+    const found = await this.engine.listInstances({
       ...(q.bpmnProcessId ? { bpmnProcessId: q.bpmnProcessId } : {}),
       ...(q.state ? { state: q.state } : {}),
       ...(q.workOrderId ? { businessKey: q.workOrderId } : {}),
-      limit: q.limit,
+      ...(Object.keys(variables).length ? { variables } : {}),
+      ...(q.q ? { text: { term: q.q, variables: SEARCHED_VARIABLES } } : {}),
+      offset: q.offset,
+      limit: q.limit + 1,
     });
-    return { items: items.map(view) };
+    return { items: found.slice(0, q.limit).map(view), offset: q.offset, limit: q.limit, hasMore: found.length > q.limit };
   }
 
   async get(key: string) {

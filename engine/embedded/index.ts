@@ -34,6 +34,7 @@ import {
   type UserTaskListener,
   type Variables,
   type WorkerOptions,
+  variableValueCandidates,
 } from '../port.js';
 import { ModelError, readModel, type ProcessModel } from './model.js';
 import { InstanceRuntime, RuntimeError, type RuntimeSnapshot } from './runtime.js';
@@ -352,8 +353,14 @@ export class EmbeddedEngine implements ProcessEngine {
     if (filter.bpmnProcessId) query.bpmnProcessId = filter.bpmnProcessId;
     if (filter.state) query.state = filter.state;
     if (filter.businessKey) query.businessKey = filter.businessKey;
+    for (const [name, value] of Object.entries(filter.variables ?? {})) query[`variables.${name}`] = { $in: variableValueCandidates(value) };
+    if (filter.text && filter.text.term && filter.text.variables.length) {
+      const rx = { $regex: filter.text.term.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), $options: 'i' };
+      query.$or = filter.text.variables.map((name) => ({ [`variables.${name}`]: rx }));
+    }
     const docs = await this.m.Instance.find(query, { engineState: 0 })
-      .sort({ startedAt: -1 })
+      .sort({ startedAt: -1, _id: -1 })
+      .skip(filter.offset ?? 0)
       .limit(Math.min(filter.limit ?? 100, 1000))
       .lean<InstanceDoc[]>();
     return docs.map((d) => this.view(d));

@@ -43,6 +43,7 @@ import {
   type UserTaskListener,
   type Variables,
   type WorkerOptions,
+  variableValueCandidates,
 } from '../port.js';
 import { BrokerClock } from './clock.js';
 import { loadZeebeConfig as loadZeebeConfigFrom, sdkConfiguration, type ZeebeConfig } from './config.js';
@@ -291,13 +292,30 @@ export class ZeebeEngine implements ProcessEngine {
     if (filter.state === 'incident') Object.assign(query, { state: 'ACTIVE', hasIncident: true });
     if (filter.state === 'completed') query.state = 'COMPLETED';
     if (filter.state === 'canceled') query.state = 'TERMINATED';
-    if (filter.businessKey) query.variables = [{ name: BUSINESS_KEY_VARIABLE, value: JSON.stringify(filter.businessKey) }];
+    // Variable values are JSON in Zeebe's search: "3" matches the string "3" or the number 3.
+    const variables: { name: string; value: unknown }[] = [];
+    if (filter.businessKey) variables.push({ name: BUSINESS_KEY_VARIABLE, value: JSON.stringify(filter.businessKey) });
+    for (const [name, value] of Object.entries(filter.variables ?? {})) {
+      variables.push({ name, value: { $in: variableValueCandidates(value).map((v) => JSON.stringify(v)) } });
+    }
+    const offset = filter.offset ?? 0;
     const limit = Math.min(filter.limit ?? 100, 1000);
-    const items = await searchAll(
-      (page) => this.rest.searchProcessInstances({ filter: query, sort: [{ field: 'startDate', order: 'DESC' }], page }),
-      limit,
-    );
-    return mapLimit(items, 8, (instance) => this.view(instance));
+    const search = (extra: { name: string; value: unknown }[]) => {
+      const all = [...variables, ...extra];
+      const f = all.length ? { ...query, variables: all } : query;
+      return searchAll((page) => this.rest.searchProcessInstances({ filter: f, sort: [{ field: 'startDate', order: 'DESC' }], page }), offset + limit);
+    };
+    let items: ProcessInstanceResult[];
+    if (filter.text && filter.text.term && filter.text.variables.length) {
+      // The search has no "or" across variables: one search per variable, merged newest first.
+      const pattern = `*${filter.text.term.replace(/[*?\\]/g, '')}*`;
+      const byKey = new Map<string, ProcessInstanceResult>();
+      for (const name of filter.text.variables) for (const i of await search([{ name, value: { $like: pattern } }])) byKey.set(i.processInstanceKey, i);
+      items = [...byKey.values()].sort((a, b) => String(b.startDate ?? '').localeCompare(String(a.startDate ?? '')));
+    } else {
+      items = await search([]);
+    }
+    return mapLimit(items.slice(offset, offset + limit), 8, (instance) => this.view(instance));
   }
 
   /** Three searches per instance: element instances, open incidents, root-scope variables. */

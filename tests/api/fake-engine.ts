@@ -24,6 +24,7 @@ import {
   type UserTaskFilter,
   type UserTaskListener,
   type Variables,
+  variableValueCandidates,
 } from '../../engine/port.js';
 
 export class FakeClock implements Clock {
@@ -185,7 +186,9 @@ export class FakeEngine implements ProcessEngine {
     return [...this.instances.values()]
       .filter((i) => (!filter.bpmnProcessId || i.bpmnProcessId === filter.bpmnProcessId) && (!filter.state || i.state === filter.state))
       .filter((i) => !filter.businessKey || i.businessKey === filter.businessKey)
-      .slice(0, filter.limit ?? 100)
+      .filter((i) => Object.entries(filter.variables ?? {}).every(([k, v]) => variableValueCandidates(v).includes(i.variables[k] as string)))
+      .filter((i) => !filter.text?.term || filter.text.variables.some((k) => String(i.variables[k] ?? '').toLowerCase().includes(filter.text!.term.toLowerCase())))
+      .slice(filter.offset ?? 0, (filter.offset ?? 0) + (filter.limit ?? 100))
       .map((i) => structuredClone(i));
   }
 

@@ -15,6 +15,7 @@ import { workers } from '../../workers/index.js';
 import { readableName, VARIABLE_LABELS } from '../../modeler/src/inspector/variable-labels.js';
 import { FORM_ZH } from '../../modeler/src/components/form-translate.js';
 import { elementTypeZh, HEADER_ZH } from '../../modeler/src/modeler/labels.js';
+import { DEADLINE, TIMELINE } from '../../modeler/src/core/domain-labels.js';
 
 const root = path.resolve(processesDir, '..');
 const CJK = /[\u3400-\u9fff]/;
@@ -111,5 +112,37 @@ describe('process owner screens', () => {
     expect(elementTypeZh('Error End Event')).toBe('错误结束事件');
     expect(elementTypeZh('Default Flow')).toBe('默认顺序流');
     expect(elementTypeZh('Select template')).toBeUndefined();
+  });
+});
+
+describe('order timeline and deadlines', () => {
+  async function sources(dirs: string[]): Promise<string> {
+    const texts: string[] = [];
+    for (const dir of dirs) {
+      for (const f of (await readdir(path.join(root, dir), { recursive: true })).filter((x) => String(x).endsWith('.ts'))) {
+        texts.push(await readFile(path.join(root, dir, String(f)), 'utf8'));
+      }
+    }
+    return texts.join('\n');
+  }
+
+  it('every timeline entry type and every deadline the models and workers write has a Chinese name', async () => {
+    const models = (await Promise.all((await readdir(processesDir)).filter((x) => x.endsWith('.bpmn')).map((f) => readFile(path.join(processesDir, f), 'utf8')))).join('\n');
+    const code = await sources(['workers', 'domain', 'api']);
+    const types = new Set<string>([
+      ...[...models.matchAll(/key="timelineType" value="([a-z-]+)"/g)].map((m) => m[1]),
+      ...[...code.matchAll(/type: '([a-z-]+)',\s*actor/g)].map((m) => m[1]),
+      ...[...code.matchAll(/type: \w+ \? '([a-z-]+)' : '([a-z-]+)'/g)].flatMap((m) => [m[1], m[2]]),
+    ]);
+    expect(types.has('scope-checked') && types.has('signed-order-returned') && types.has('technician-assigned')).toBe(true);
+    expect([...types].filter((x) => !TIMELINE[x])).toEqual([]);
+
+    const deadlines = new Set<string>([
+      ...[...models.matchAll(/key="(?:deadline|meetDeadlines|openDeadline|deadlines)" value="([a-z,-]+)"/g)].flatMap((m) => m[1].split(',')),
+      ...[...code.matchAll(/name: '([a-z-]+)', dueAt/g)].map((m) => m[1]),
+    ]);
+    expect(deadlines.has('paid-reply') && deadlines.has('arrival')).toBe(true);
+    expect([...deadlines].filter((x) => !DEADLINE[x])).toEqual([]);
+    for (const [key, [zh]] of [...Object.entries(TIMELINE), ...Object.entries(DEADLINE)]) expect(zh, key).toMatch(CJK);
   });
 });

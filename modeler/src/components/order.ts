@@ -99,6 +99,9 @@ export function humanNote(e: TimelineEntry): string {
     .replace(/\b(unit|group|user):([A-Za-z0-9_-]+)/g, (m) => recipient(m))
     .replace(/\s\((sign-off|first|second|[a-z]+(-[a-z]+)+)\)/g, '')
     .replace(/([\u3400-\u9fff])\s*\([A-Za-z][^)]*\)/g, '$1');
+  // "标准外项目,需收费评审 not in the catalogue: …": one language, when the Chinese head has no Latin words in it.
+  const lastCjk = /[\u3400-\u9fff](?![\s\S]*[\u3400-\u9fff])/.exec(note)?.index ?? -1;
+  if (lastCjk >= 0 && !/[A-Za-z]/.test(note.slice(0, lastCjk)) && /[A-Za-z]/.test(note.slice(lastCjk + 1))) return bilingualText(note);
   return note;
 }
 

@@ -19,6 +19,9 @@ export function setLang(next: Lang): void {
 export const onLangChange = (fn: () => void): void => void listeners.add(fn);
 
 type Pair = readonly [zh: string, en: string];
+
+import { DEADLINE, TIMELINE } from './domain-labels.js';
+
 const pick = (p: Pair | undefined, fallback: string): string => (p ? p[lang === 'zh' ? 0 : 1] : fallback);
 
 const UI = {
@@ -79,7 +82,7 @@ const UI = {
   taskDone: ['已提交', 'Submitted'],
   refresh: ['刷新', 'Refresh'],
   search: ['查询', 'Search'],
-  searchPlaceholder: ['单号 / 小区 / 地址 / 住户', 'Order no. / community / address / resident'],
+  searchPlaceholder: ['单号 / 小区 / 地址 / 问题', 'Order no. / community / address / problem'],
   ledgerSearch: ['单号、地址或描述', 'Number, address or description'],
   from: ['开始日期', 'From'],
   to: ['结束日期', 'To'],
@@ -179,6 +182,7 @@ const UI = {
   ratingAttitude: ['态度', 'Attitude'],
   returnVisit: ['回访', 'Return visit'],
   yourComment: ['您的意见', 'Your comment'],
+  more: ['加载更多', 'More'],
 } as const satisfies Record<string, Pair>;
 
 export type UiKey = keyof typeof UI;
@@ -240,19 +244,6 @@ const TASK_KIND: Record<string, Pair> = {
   'resident-signature': ['住户签字评价', 'Resident signs and rates'],
 };
 
-const DEADLINE: Record<string, Pair> = {
-  'sign-off': ['签收时限', 'Sign-off'],
-  'second-unit-sign-off': ['第二单位签收时限', 'Second unit sign-off'],
-  'contact-resident': ['联系住户时限', 'Contact resident'],
-  arrival: ['到场时限', 'Arrival'],
-  feedback: ['结果反馈时限', 'Result feedback'],
-  completion: ['完成时限', 'Completion'],
-  'signed-order': ['交回签字单时限', 'Signed order back'],
-  'return-visit': ['回访时限', 'Return visit'],
-  'confirm-defect': ['现场查验时限', 'Defect confirmation'],
-  'developer-confirmation': ['开发商确认时限', 'Developer confirmation'],
-  'report-progress': ['进度报告时限', 'Progress report'],
-};
 
 const ROLE: Record<string, Pair> = {
   resident: ['业主', 'Resident'],
@@ -283,37 +274,6 @@ const INSTANCE_STATE: Record<string, Pair> = {
   incident: ['异常', 'Incident'],
 };
 
-const TIMELINE: Record<string, Pair> = {
-  reported: ['受理报修', 'Reported'],
-  classified: ['分类定级', 'Classified'],
-  triaged: ['分诊定责', 'Triaged'],
-  dispatched: ['派单', 'Dispatched'],
-  signed: ['签收', 'Signed'],
-  scheduled: ['约定上门', 'Scheduled'],
-  'on-site': ['到场', 'On site'],
-  resolved: ['已修复', 'Resolved'],
-  'signed-order-returned': ['交回签字单', 'Signed order returned'],
-  closed: ['结单归档', 'Closed'],
-  rework: ['返修', 'Rework'],
-  reminder: ['催办', 'Reminder'],
-  notification: ['通知', 'Notification'],
-  escalated: ['升级督办', 'Escalated'],
-  'deadline-breached': ['超时', 'Deadline breached'],
-  extended: ['延期', 'Extended'],
-  'extension-refused': ['延期未批准', 'Extension refused'],
-  deferred: ['缓办', 'Deferred'],
-  'deferral-refused': ['缓办未批准', 'Deferral refused'],
-  withdrawn: ['退单', 'Withdrawn'],
-  canceled: ['撤单', 'Canceled'],
-  'task-created': ['待办', 'Task created'],
-  escalation: ['超时升级', 'Escalation'],
-  'task-completed': ['完成', 'Task completed'],
-  'coordination-sheet': ['工作协调单', 'Coordination sheet'],
-  'fee-not-accepted': ['住户不同意收费', 'Fee not accepted'],
-  'report-matter-logged': ['报事登记', 'Report matter logged'],
-  linked: ['转其他流程', 'Transferred'],
-  transferred: ['转办', 'Transferred'],
-};
 
 const CHANNEL: Record<string, Pair> = {
   phone: ['电话', 'Phone'],

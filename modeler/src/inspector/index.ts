@@ -53,14 +53,6 @@ function elementNames(id: string, version: number): Promise<Map<string, string>>
 
 const str = (v: unknown): string => (typeof v === 'string' || typeof v === 'number' ? String(v) : '');
 
-function searchText(i: ProcessInstance): string {
-  const v = i.variables;
-  return [v.orderNumber, v.communityId, names.community(str(v.communityId)), v.address, v.reporterName, v.description, v.faultType, i.businessKey]
-    .map(str)
-    .join(' ')
-    .toLowerCase();
-}
-
 export async function mount(root: HTMLElement, params: URLSearchParams): Promise<View> {
   root.classList.add('inspector');
   const processSelect = h('select', { 'aria-label': t('process') });
@@ -70,8 +62,15 @@ export async function mount(root: HTMLElement, params: URLSearchParams): Promise
     h('option', { value: '' }, t('allStates')),
     ['active', 'incident', 'completed', 'canceled'].map((s) => h('option', { value: s }, label.instanceState(s))),
   );
+  const communitySelect = h(
+    'select',
+    { 'aria-label': t('community') },
+    h('option', { value: '' }, t('allCommunities')),
+    names.communities().map((c) => h('option', { value: c.id }, names.community(c.id))),
+  );
   const search = h('input', { type: 'search', placeholder: t('searchPlaceholder'), 'data-testid': 'instance-search', value: params.get('q') ?? '' });
   const list = h('div.instance-list', { 'data-testid': 'instance-list' });
+  const PAGE = 50;
   const detail = h('section.instance-detail', { 'data-testid': 'instance-detail' });
   let viewer: Any;
   let instances: ProcessInstance[] = [];
@@ -85,26 +84,38 @@ export async function mount(root: HTMLElement, params: URLSearchParams): Promise
   );
   const processName = (id: string) => bilingual(definitions.find((d) => d.bpmnProcessId === id)?.name) || id;
 
-  async function load(): Promise<void> {
+  /** The server filters (GET /api/process-instances: process, state, variable.communityId, q), newest first, a page at a time. */
+  function query(offset: number): string {
+    const term = search.value.trim();
+    // A community typed by its name filters by the community's variable.
+    const community = communitySelect.value || names.communities().find((c) => term && names.community(c.id) === term)?.id;
+    return `/process-instances${qs({
+      bpmnProcessId: processSelect.value || undefined,
+      state: stateSelect.value || undefined,
+      'variable.communityId': community,
+      q: community && !communitySelect.value ? undefined : term || undefined,
+      offset,
+      limit: PAGE,
+    })}`;
+  }
+
+  let loading = 0;
+  async function load(append = false): Promise<void> {
+    const ticket = ++loading;
+    let page: { items: ProcessInstance[]; hasMore: boolean };
     try {
-      instances = (
-        await api.get<{ items: ProcessInstance[] }>(
-          `/process-instances${qs({ bpmnProcessId: processSelect.value || undefined, state: stateSelect.value || undefined, limit: 500 })}`,
-        )
-      ).items;
+      page = await api.get<{ items: ProcessInstance[]; hasMore: boolean }>(query(append ? instances.length : 0));
     } catch (err) {
       replace(list, h('p.error', (err as Error).message));
       return;
     }
-    await drawList();
+    if (ticket !== loading) return; // a newer search answered meanwhile
+    instances = append ? [...instances, ...page.items] : page.items;
+    await drawList(page.hasMore);
   }
 
-  async function drawList(): Promise<void> {
-    const term = search.value.trim().toLowerCase();
-    const shown = instances
-      .filter((i) => !term || searchText(i).includes(term))
-      .sort((a, b) => b.startedAt.localeCompare(a.startedAt))
-      .slice(0, 200);
+  async function drawList(hasMore: boolean): Promise<void> {
+    const shown = instances;
     if (!shown.length) {
       replace(list, h('p.muted', t('noInstances')));
       return;
@@ -116,7 +127,7 @@ export async function mount(root: HTMLElement, params: URLSearchParams): Promise
         return h(
           'button.instance-row',
           { 'data-key': i.key, 'data-order': str(i.variables.orderNumber), onclick: () => void openInstance(i.key) },
-          h('strong', str(i.variables.orderNumber) || processName(i.bpmnProcessId)),
+          h('strong', str(i.variables.orderNumber) || str(i.variables.outageNumber) || processName(i.bpmnProcessId)),
           h('span.badge', { class: `state-${i.state}` }, label.instanceState(i.state)),
           h('span', `${processName(i.bpmnProcessId)} v${i.version}`),
           h('span', names.community(str(i.variables.communityId)), ' ', str(i.variables.address)),
@@ -125,7 +136,7 @@ export async function mount(root: HTMLElement, params: URLSearchParams): Promise
         );
       }),
     );
-    replace(list, rows);
+    replace(list, rows, hasMore ? h('button.more', { 'data-testid': 'more-instances', onclick: () => void load(true) }, t('more')) : null);
   }
 
   async function openInstance(key: string): Promise<void> {
@@ -224,11 +235,16 @@ export async function mount(root: HTMLElement, params: URLSearchParams): Promise
 
   processSelect.addEventListener('change', () => void load());
   stateSelect.addEventListener('change', () => void load());
-  search.addEventListener('input', () => void drawList());
+  communitySelect.addEventListener('change', () => void load());
+  let typing: ReturnType<typeof setTimeout> | undefined;
+  search.addEventListener('input', () => {
+    clearTimeout(typing);
+    typing = setTimeout(() => void load(), 250);
+  });
 
   replace(
     root,
-    h('div.toolbar', h('div.filters', processSelect, stateSelect, search, h('button', { onclick: () => void load() }, t('refresh')))),
+    h('div.toolbar', h('div.filters', processSelect, stateSelect, communitySelect, search, h('button', { onclick: () => void load() }, t('refresh')))),
     h('div.split', list, detail),
   );
   await load();

@@ -140,6 +140,7 @@ export const VARIABLE_LABELS: Record<string, readonly [zh: string, en: string]> 
   qualityOutcome: ['整改结果', 'Rectification outcome'],
   reviewDueAt: ['审核时限', 'Review due'],
   // compensation
+  claim: ['索赔', 'Claim'],
   claimType: ['索赔类型', 'Claim type'],
   floorAmount: ['最低金额', 'Floor amount'],
   negotiationAt: ['商谈时间', 'Negotiation at'],

@@ -37,7 +37,9 @@ export function variableValue(name: string, value: unknown, all: Record<string, 
   if (name === 'communityId') return names.community(s);
   const known = VALUES[name]?.[s];
   if (known) return getLang() === 'zh' ? known[0] : known[1];
-  if (['reportedBy', 'assignee', 'completedBy', 'technicianId', 'assignedTechnicianId', 'proposedTechnicianId', 'followUpUsers'].includes(name)) return names.person(s);
+  // Technicians are named by login (tech1) or by their technician record (T-A1), which the directory does not list.
+  if (/technicianid$/i.test(name)) return /^T-/.test(s) ? label.role('technician') : names.person(s);
+  if (['reportedBy', 'assignee', 'completedBy', 'followUpUsers'].includes(name)) return names.person(s);
   if (name === 'reporterUserId') return label.role('resident');
   if (name === 'workOrderId') return typeof all.orderNumber === 'string' ? all.orderNumber : '—';
   if (name === 'sourceWorkOrderId') return typeof all.sourceOrderNumber === 'string' ? all.sourceOrderNumber : '—';

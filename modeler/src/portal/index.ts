@@ -153,7 +153,7 @@ export function mount(root: HTMLElement, params: URLSearchParams): View {
                 'button.order-card',
                 { 'data-order': o.number, onclick: () => void openOrder(o.id) },
                 h('div.card-head', h('strong', o.number), statusBadge(o.status)),
-                h('div.card-line', `${label.orderKind(o.kind)} · ${o.faultType ?? ''} ${o.part ?? ''}`),
+                h('div.card-line', [label.orderKind(o.kind), [o.faultType, o.part].filter(Boolean).join(' ')].filter(Boolean).join(' · ')),
                 h('div.muted', shortDateTime(o.reportedAt)),
               ),
             )
