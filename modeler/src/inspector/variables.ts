@@ -19,6 +19,7 @@ const VALUES: Record<string, Record<string, readonly [string, string]>> = {
   utility: { water: ['停水', 'water'], power: ['停电', 'power'], electricity: ['停电', 'electricity'], gas: ['停气', 'gas'] },
   repairClass: { emergency: ['应急', 'emergency'], routine: ['日常', 'routine'] },
   dispatchStage: { first: ['第一维修单位', 'first unit'], second: ['第二维修单位', 'second unit'] },
+  escalationLevel: { 'second-unit': ['第二维修单位', 'second unit'], 'manual-supervision': ['人工督办', 'manual supervision'], 'emergency-centre': ['区县维修应急中心', 'district emergency centre'], 'street-office': ['街道房地办', 'street office'] },
 };
 
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
