@@ -209,7 +209,10 @@ export function mount(root: HTMLElement, params: URLSearchParams): View {
             'div.card.your-turn',
             { 'data-testid': 'your-turn' },
             h('h3', t('yourTurn')),
-            tasks.map((task) => residentTask(task, () => openOrder(order.id))),
+            tasks.map((task) => residentTask(task, async () => {
+              await loadOrders();
+              await openOrder(order.id);
+            })),
           )
         : null,
       ratingCard(order),
