@@ -97,7 +97,14 @@ export const taskVariableSchemas = {
     attitude: rating.optional(),
     note: text.optional(),
   }),
-  'return-visit': z.object({ satisfied: z.boolean(), rating: rating.optional(), comment: text.optional() }),
+  'return-visit': z.object({
+    satisfied: z.boolean(),
+    rating: rating.optional(),
+    comment: text.optional(),
+    // R-COMP-1: a dispute or loss claim raised at the repair's return visit opens a linked compensation negotiation.
+    claim: claimType.optional(),
+    claimAmount: money.optional(),
+  }),
 
   // paid service (便民有偿服务)
   'fee-assessment': z.object({

@@ -6,11 +6,17 @@
  * procedure itself through the procedure launcher (quality and compensation:
  * a linked order of that kind with its own process, linked both ways); the
  * other procedures are started by whoever owns them.
+ *
+ * R-COMP-1: a claim raised at a repair's return visit (`claim`: dispute |
+ * loss | quality-dissatisfaction, `claimAmount`?) opens the compensation
+ * negotiation with that claim type and amount (register-claim reads them);
+ * the repair goes on, and `claim` is cleared so that a later return visit of
+ * the same repair (after rework) opens no second one unless it raises a claim.
  */
 import { z } from 'zod';
 
 import { LINKABLE_KINDS } from '../domain/procedures.js';
-import { priority, responsibility } from '../domain/schemas.js';
+import { claimType, priority, responsibility } from '../domain/schemas.js';
 import { defineWorker, optionalText, workOrderId } from './support.js';
 
 const PROCEDURES = ['quality', 'compensation', 'complaint', 'paid-service'] as const;
@@ -22,9 +28,23 @@ const NAMES: Record<(typeof PROCEDURES)[number], string> = {
 };
 const STATUSES = ['closed', 'withdrawn', 'rejected'] as const;
 
-export const input = z.object({ workOrderId, orderNumber: optionalText, priority: priority.nullish(), responsibility: responsibility.nullish() });
+const CLAIM_LABEL: Record<z.infer<typeof claimType>, string> = {
+  dispute: '责任争议 dispute',
+  loss: '损失赔付 loss claim',
+  'quality-dissatisfaction': '维修质量不满意 quality dissatisfaction',
+};
+
+export const input = z.object({
+  workOrderId,
+  orderNumber: optionalText,
+  priority: priority.nullish(),
+  responsibility: responsibility.nullish(),
+  claim: claimType.nullish(),
+  claimAmount: z.number().min(0).nullish(),
+});
 export const output = z.object({
   linkedProcedure: z.enum(PROCEDURES),
+  claim: z.null().optional(),
   linkedWorkOrderId: z.string().optional(),
   linkedOrderNumber: z.string().optional(),
 });
@@ -39,14 +59,18 @@ export default defineWorker({
   async run({ job, vars, deps, headers, now }) {
     const procedure = headers.oneOf('procedure', PROCEDURES);
     const status = headers.optional('status') === undefined ? undefined : headers.oneOf('status', STATUSES);
+    const claim = procedure === 'compensation' && vars.claim ? vars.claim : undefined;
+    const claimText = claim ? `:${CLAIM_LABEL[claim]}${typeof vars.claimAmount === 'number' ? ` ${vars.claimAmount} 元` : ''}` : '';
     const opened =
       deps.procedures && isLinkable(procedure)
         ? await deps.procedures.open({
             key: job.key,
             kind: procedure,
             fromWorkOrderId: vars.workOrderId,
-            reason: `报修 ${vars.orderNumber ?? vars.workOrderId} 转${NAMES[procedure]}`,
+            reason: `报修 ${vars.orderNumber ?? vars.workOrderId} 转${NAMES[procedure]}${claimText}`,
             actor: 'system',
+            ...(claim ? { variables: { claimType: claim } } : {}),
+            ...(claim && typeof vars.claimAmount === 'number' ? { claimAmount: vars.claimAmount } : {}),
           })
         : undefined;
     await deps.orders.update(
@@ -67,7 +91,7 @@ export default defineWorker({
         type: 'transferred',
         actor: 'system',
         elementId: job.elementId,
-        note: `转${NAMES[procedure]}${opened ? ` ${opened.number}` : ''}`,
+        note: `转${NAMES[procedure]}${opened ? ` ${opened.number}` : ''}${claimText}`,
       },
     );
     await deps.notifier.send({
@@ -77,6 +101,6 @@ export default defineWorker({
       channel: 'app',
       text: `您的报修 ${vars.orderNumber ?? ''} 已转${NAMES[procedure].split(' ')[0]}处理,跟进人将与您联系。Your report was passed on to ${NAMES[procedure].split(' ').slice(1).join(' ')}; the person following it up will contact you.`,
     });
-    return { linkedProcedure: procedure, ...(opened ? { linkedWorkOrderId: opened.workOrderId, linkedOrderNumber: opened.number } : {}) };
+    return { linkedProcedure: procedure, ...(claim ? { claim: null } : {}), ...(opened ? { linkedWorkOrderId: opened.workOrderId, linkedOrderNumber: opened.number } : {}) };
   },
 });

@@ -91,3 +91,55 @@ describe('R-COMP-1: a dispute or loss claim on a repair opens a compensation neg
     expect((await dispatcher.post('/api/work-orders/65f000000000000000000000/claims', { claimType: 'loss' })).status).toBe(404);
   });
 });
+
+describe('R-COMP-1: a claim raised at the repair return visit (the model step, no separate call)', () => {
+  it('R-COMP-1, R-REP-12: the return visit with claim = loss opens a linked compensation negotiation with the amount; the repair closes as satisfied; a later return visit without a claim opens no second one', async () => {
+    await world.scenarioAt('10:00');
+    const repair = await world.report();
+    await world.toOnSite(repair.id);
+    await world.completeTask('unitA1', repair.id, 'report-result', { result: 'repaired' });
+    await world.completeTask('unitA1', repair.id, 'resident-signature', { quality: 3, timeliness: 4, attitude: 4 });
+    // Not satisfied and a loss claim: rework and a compensation negotiation.
+    await world.completeTask('dispatcher1', repair.id, 'return-visit', { satisfied: false, rating: 2, claim: 'loss', claimAmount: 800 });
+
+    let source = await world.order(repair.id);
+    const links = (source as any).links as any[];
+    expect(links).toEqual([expect.objectContaining({ kind: 'compensation', relation: 'follow-up' })]);
+    const transfer = entries(source, 'transferred', 'link-compensation-procedure');
+    expect(transfer).toHaveLength(1);
+    expect(transfer[0]!.note).toContain('损失赔付 loss claim 800 元');
+    expect(entries(source, 'linked')[0]!.note).toContain(links[0].number);
+    expect(source.status).toBe('dispatched');
+
+    const claim = await world.order(links[0].workOrderId);
+    expect(claim).toMatchObject({ kind: 'compensation' });
+    expect(claim.fields).toMatchObject({ claimType: 'loss', claimAmount: 800, sourceWorkOrderId: repair.id });
+    expect(entries(claim, 'linked')[0]!.note).toContain(repair.number);
+    expect(await world.openKinds('supervisor1', claim.id)).toEqual(['approve-claim']);
+
+    // The rework's return visit, satisfied and without a claim: closed, still one linked claim.
+    await world.toOnSite(repair.id);
+    await world.completeTask('unitA1', repair.id, 'report-result', { result: 'repaired' });
+    await world.completeTask('unitA1', repair.id, 'resident-signature', { quality: 5, timeliness: 5, attitude: 5 });
+    await world.completeTask('dispatcher1', repair.id, 'return-visit', { satisfied: true, rating: 5 });
+    source = await world.order(repair.id);
+    expect(source.status).toBe('closed');
+    expect((source as any).links).toHaveLength(1);
+    expect(entries(source, 'transferred')).toHaveLength(1);
+  });
+
+  it('R-COMP-1: an unknown claim type is refused (400); a return visit without a claim links nothing', async () => {
+    await world.scenarioAt('10:00');
+    const repair = await world.report();
+    await world.toOnSite(repair.id);
+    await world.completeTask('unitA1', repair.id, 'report-result', { result: 'repaired' });
+    await world.completeTask('unitA1', repair.id, 'resident-signature', { quality: 5, timeliness: 5, attitude: 5 });
+    const visit = await world.openTask('dispatcher1', repair.id, 'return-visit');
+    const bad = await world.tryComplete('dispatcher1', visit.id, { satisfied: true, claim: 'bribe' });
+    expect(bad.status).toBe(400);
+    await world.complete('dispatcher1', visit.id, { satisfied: true, rating: 5 });
+    const done = await world.order(repair.id);
+    expect(done.status).toBe('closed');
+    expect((done as any).links ?? []).toEqual([]);
+  });
+});
