@@ -10,7 +10,7 @@ import path from 'node:path';
 import express from 'express';
 import mongoose, { type Connection } from 'mongoose';
 import { z } from 'zod';
-import { createApp } from '../api/app.js';
+import { createApp, securityHeaders } from '../api/app.js';
 import type { AppConfig } from '../api/config.js';
 import { createLogger, type Logger } from '../api/logger.js';
 import { maintenanceSheetCreator } from '../api/maintenance-plans/sheets.js';
@@ -20,7 +20,6 @@ import { MaintenanceScheduler } from '../domain/services/maintenance-scheduler.j
 import { MongoLegacyRegister } from '../domain/services/legacy-register.js';
 import { MongoProcedureLauncher } from '../domain/services/procedures.js';
 import { MongoTechnicianPool } from '../domain/services/technicians.js';
-import { OutboxNotifier } from '../domain/services/notifier.js';
 import { SmsGatewayChannel } from '../domain/notification-channels.js';
 import { ControlledClock, SystemClock, installClock } from '../engine/clock.js';
 import { EmbeddedEngine } from '../engine/embedded/index.js';
@@ -130,11 +129,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 
   if (config.mode !== 'production' && role !== 'workers') await seedDemo(connection);
 
-  const services = createDomainServices(connection, () => clock.now());
+  // R-NOTE-1: every message stored in the outbox; `sms` ones sent through the gateway when one is configured;
+  // every status change the workers make tells the resident through it.
+  const services = createDomainServices(connection, () => clock.now(), config.smsGateway ? { channels: { sms: new SmsGatewayChannel(config.smsGateway) } } : {});
   const handlers = createHandlers({
     ...services,
-    // R-NOTE-1: every message stored in the outbox; `sms` ones sent through the gateway when one is configured.
-    notifier: new OutboxNotifier(connection, () => clock.now(), config.smsGateway ? { sms: new SmsGatewayChannel(config.smsGateway) } : {}),
     clock,
     // Working hours, holidays and duty groups as each community keeps them (R-WO-5, R-REP-6).
     calendar: new DirectoryCalendarProvider(connection),
@@ -164,6 +163,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     ...(maintenance ? { onClockMoved: () => maintenance.runDue() } : {}),
   });
   const root = express();
+  root.disable('x-powered-by');
+  root.use(securityHeaders);
   // The web UI (modeler/dist, built by `npm run build:web`) at `/`, before the API app,
   // whose last middleware answers 404 for every path it does not know.
   const web = path.join(repoRoot, 'modeler', 'dist');

@@ -8,6 +8,7 @@ import { EngineError, type ProcessEngine, type Variables } from '../../engine/po
 import { getModels, type Models } from '../../domain/models.js';
 import type { TimelineDoc } from '../../domain/timeline.model.js';
 import { MongoDirectory } from '../../domain/services/directory.js';
+import { OutboxNotifier } from '../../domain/services/notifier.js';
 import { isObjectIdLike, MongoOrderStore } from '../../domain/services/order-store.js';
 import { nextOrderNumber } from '../../domain/services/numbers.js';
 import type { Channel, OrderKind, WorkOrderDoc } from '../../domain/work-order.model.js';
@@ -99,7 +100,9 @@ export class WorkOrderService {
   constructor(private readonly deps: WorkOrderServiceDeps) {
     this.models = getModels(deps.conn);
     this.directory = new MongoDirectory(deps.conn);
-    this.orders = new MongoOrderStore(deps.conn, () => deps.engine.clock.now());
+    const now = () => deps.engine.clock.now();
+    // R-NOTE-1: a cancellation is a status change the resident is told of, like every other.
+    this.orders = new MongoOrderStore(deps.conn, now, { statusNotifier: new OutboxNotifier(deps.conn, now) });
     this.processOfKind = deps.processOfKind ?? PROCESS_OF_KIND;
   }
 
@@ -339,6 +342,7 @@ export class WorkOrderService {
       }
     }
     await this.orders.addTimeline(id, { key: 'canceled', type: 'canceled', actor: user.username, note: `canceled: ${reason}`, at: now });
+    await this.orders.notifyStatusChange(id, { number: doc.number, from: doc.status, to: 'withdrawn', key: 'canceled' });
     return this.get(user, id);
   }
 

@@ -5,6 +5,7 @@
  */
 import type { Connection } from 'mongoose';
 import type { ProcessEngine } from '../../engine/port.js';
+import type { ChannelName, NotificationChannel } from '../notification-channels.js';
 import type { Directory, Notifier, OrderStore } from '../ports.js';
 import { systemNow, type Now } from './clock.js';
 import { MongoDirectory } from './directory.js';
@@ -29,11 +30,18 @@ export interface DomainServices {
   outages: MongoOutageStore;
 }
 
-export function createDomainServices(conn: Connection, now: Now = systemNow): DomainServices {
+export interface DomainServiceOptions {
+  /** Delivery per channel (R-NOTE-1: `sms` through the gateway when configured); the outbox stores every message. */
+  channels?: Partial<Record<ChannelName, NotificationChannel>>;
+}
+
+export function createDomainServices(conn: Connection, now: Now = systemNow, options: DomainServiceOptions = {}): DomainServices {
+  const notifier = new OutboxNotifier(conn, now, options.channels ?? {});
   return {
-    orders: new MongoOrderStore(conn, now),
+    // R-NOTE-1: every status change the workers make tells the resident, through the same outbox.
+    orders: new MongoOrderStore(conn, now, { statusNotifier: notifier }),
     directory: new MongoDirectory(conn),
-    notifier: new OutboxNotifier(conn, now),
+    notifier,
     outages: new MongoOutageStore(conn, now),
   };
 }

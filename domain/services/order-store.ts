@@ -11,7 +11,9 @@ import type { Connection } from 'mongoose';
 import { getModels, type Models } from '../models.js';
 import type {
   DeadlineInput,
+  Notifier,
   OrderPatch,
+  OrderStatus,
   OrderStore,
   TimelineInput,
   WorkOrderSummary,
@@ -52,14 +54,58 @@ export interface TaskDeadlineInput {
   dueAt: Date;
 }
 
+/** How a status reads to the resident (R-NOTE-1), zh-CN first. */
+export const STATUS_TEXT: Readonly<Record<OrderStatus, string>> = {
+  reported: '已受理 reported',
+  dispatched: '已派单 dispatched',
+  signed: '维修单位已签收 signed for by the unit',
+  scheduled: '已约定上门时间 visit scheduled',
+  'on-site': '维修人员已到场 technician on site',
+  extended: '已延期 extended',
+  deferred: '已缓办 deferred',
+  resolved: '已处理完毕 resolved',
+  closed: '已结单 closed',
+  withdrawn: '已退单 withdrawn',
+  escalated: '已升级督办 escalated',
+  rejected: '未受理 / 不维修 rejected',
+};
+
+export interface OrderStoreOptions {
+  /**
+   * R-NOTE-1: where the resident is told of every status change (the
+   * notification outbox). Without one, status changes notify nobody (the
+   * notifier's own store, tests of other parts).
+   */
+  statusNotifier?: Notifier;
+}
+
 export class MongoOrderStore implements OrderStore {
   private readonly models: Models;
 
   constructor(
     conn: Connection,
     private readonly now: Now = systemNow,
+    private readonly options: OrderStoreOptions = {},
   ) {
     this.models = getModels(conn);
+  }
+
+  /**
+   * R-NOTE-1: the one place a status change becomes a resident notification:
+   * one message per change, keyed by the change (the patch's idempotency key,
+   * or the order version it changed), so a redelivered job or a replayed
+   * step, which changes nothing, sends nothing.
+   */
+  async notifyStatusChange(id: string, change: { number: string; from: OrderStatus; to: OrderStatus; key: string }): Promise<void> {
+    const notifier = this.options.statusNotifier;
+    if (!notifier || change.from === change.to) return;
+    await notifier.send({
+      key: `status:${id}:${change.key}`,
+      workOrderId: id,
+      to: 'resident',
+      channel: 'app',
+      text: `【进度】您的工单 ${change.number}:${STATUS_TEXT[change.to].split(' ')[0]}。Order ${change.number}: ${STATUS_TEXT[change.to].split(' ').slice(1).join(' ')} (status ${change.to}).`,
+    });
   }
 
   async get(id: string): Promise<WorkOrderSummary | undefined> {
@@ -103,12 +149,18 @@ export class MongoOrderStore implements OrderStore {
       filter.appliedKeys = { $ne: timeline.key };
       update.$push = { appliedKeys: timeline.key };
     }
-    const result = await this.models.WorkOrder.updateOne(filter, update);
-    if (result.matchedCount === 0) {
+    // The document as it was before this update: whether (and from what) the status changed.
+    const before = await this.models.WorkOrder.findOneAndUpdate(filter, update, { returnDocument: 'before' }).lean<
+      Pick<WorkOrderDoc, 'status' | 'number' | 'version'>
+    >();
+    if (!before) {
       const exists = await this.models.WorkOrder.exists({ _id: id });
       if (!exists) throw new OrderNotFoundError(id);
     }
     if (timeline) await this.addTimeline(id, timeline);
+    if (before && patch.status !== undefined && before.status !== patch.status) {
+      await this.notifyStatusChange(id, { number: before.number, from: before.status, to: patch.status, key: timeline?.key ?? `v${before.version}` });
+    }
   }
 
   async addTimeline(id: string, entry: TimelineInput): Promise<void> {
