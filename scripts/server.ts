@@ -16,6 +16,7 @@ import { createLogger, type Logger } from '../api/logger.js';
 import { maintenanceSheetCreator } from '../api/maintenance-plans/sheets.js';
 import { DirectoryCalendarProvider } from '../domain/services/calendar-provider.js';
 import { createDomainServices, seedDemo } from '../domain/services/index.js';
+import { RetentionSweeper } from '../domain/services/retention.js';
 import { MaintenanceScheduler } from '../domain/services/maintenance-scheduler.js';
 import { MongoLegacyRegister } from '../domain/services/legacy-register.js';
 import { MongoProcedureLauncher } from '../domain/services/procedures.js';
@@ -154,13 +155,31 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       ? undefined
       : new MaintenanceScheduler({ conn: connection, now: () => clock.now(), createSheet: maintenanceSheetCreator({ conn: connection, engine, logger }), log: logger });
   maintenance?.start(60_000);
+  // R-LED-3: ended orders are deleted two years after their report (public-facility records never):
+  // swept every hour and whenever the demo / test clock is moved.
+  const retention = role === 'workers' ? undefined : new RetentionSweeper(connection, () => clock.now());
+  const sweepRetention = async (): Promise<void> => {
+    const { purged } = (await retention?.sweep()) ?? { purged: [] };
+    if (purged.length > 0) logger.info('retention sweep deleted orders past their retention (R-LED-3)', { count: purged.length });
+  };
+  const retentionTimer = retention
+    ? setInterval(() => void sweepRetention().catch((err: unknown) => logger.error('retention sweep failed', { error: err })), 3_600_000)
+    : undefined;
+  retentionTimer?.unref();
   const app = createApp({
     engine,
     db: connection,
     config,
     logger,
     attachTaskListener: role !== 'workers',
-    ...(maintenance ? { onClockMoved: () => maintenance.runDue() } : {}),
+    ...(maintenance
+      ? {
+          onClockMoved: async () => {
+            await maintenance.runDue();
+            await sweepRetention();
+          },
+        }
+      : {}),
   });
   const root = express();
   root.disable('x-powered-by');
@@ -185,6 +204,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         server.closeAllConnections();
       });
       await maintenance?.stop();
+      if (retentionTimer) clearInterval(retentionTimer);
       await Promise.all(running.map((w) => w.close()));
       await engine.close();
       await connection.close();

@@ -7,11 +7,12 @@
  * costs; R-LED-3 each row says how long it is kept: public-facility records
  * (共用设施) permanently, dispatch sheets and visit logs two years.
  */
-import { DateTime } from 'luxon';
 import type { WorkOrderView } from '../work-orders/service.js';
 
-/** R-LED-3: dispatch sheets and visit logs are kept 2 years. */
-export const RETENTION = 'P2Y';
+import { retainUntilOf } from '../../domain/retention.js';
+
+/** R-LED-3: dispatch sheets and visit logs are kept 2 years (domain/retention.ts, which the retention sweep enforces). */
+export { RETENTION } from '../../domain/retention.js';
 
 const COLUMNS = [
   'number', 'kind', 'status', 'communityId', 'address', 'priority', 'repairClass', 'responsibility', 'faultType',
@@ -29,8 +30,8 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== 
 
 /** R-LED-3: public-facility records (共用设施设备) permanently, the rest two years after the report. */
 export function retainUntil(order: Pick<WorkOrderView, 'responsibility' | 'reportedAt'>): string {
-  if (order.responsibility === 'shared') return 'permanent';
-  return DateTime.fromISO(order.reportedAt).plus({ years: 2 }).toISODate() ?? '';
+  const until = retainUntilOf(order);
+  return until ? until.toISOString().slice(0, 10) : 'permanent';
 }
 
 /** The satisfaction a resident gave at the end of the procedure (return visit, acceptance), 1–5. */

@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 import { idParam } from '../common-schemas.js';
 import { endpoint, type Endpoint } from '../http.js';
 import {
@@ -57,6 +59,28 @@ export function workOrderRoutes(service: WorkOrderService): Endpoint[] {
         res.send(csv);
         return undefined;
       },
+    }),
+    endpoint({
+      method: 'post',
+      path: '/work-orders/retention/sweep',
+      tag: 'work-orders',
+      summary: 'R-LED-3 retention sweep: deletes ended orders two years after their report, except public-facility records',
+      description: 'Admin only. Deletes each order with its timeline, notifications and uploads; runs by itself too.',
+      access: ['admin'],
+      response: z.object({ purged: z.array(z.string()) }),
+      handle: async () => service.sweepRetention(),
+    }),
+    endpoint({
+      method: 'delete',
+      path: '/work-orders/:id',
+      tag: 'work-orders',
+      summary: 'Delete an order whose retention has passed (R-LED-3)',
+      description: 'Admin only. 409 RETENTION_NOT_EXPIRED before two years after its report, while it is still open, and always for public-facility records.',
+      access: ['admin'],
+      params: idParam,
+      response: z.object({ workOrderId: z.string(), number: z.string(), purged: z.literal(true) }),
+      errors: [409],
+      handle: async ({ params }) => service.purge(params.id),
     }),
     endpoint({
       method: 'get',

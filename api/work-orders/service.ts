@@ -9,7 +9,8 @@ import { getModels, type Models } from '../../domain/models.js';
 import type { TimelineDoc } from '../../domain/timeline.model.js';
 import { MongoDirectory } from '../../domain/services/directory.js';
 import { OutboxNotifier } from '../../domain/services/notifier.js';
-import { isObjectIdLike, MongoOrderStore } from '../../domain/services/order-store.js';
+import { RetentionHoldError, RetentionSweeper } from '../../domain/services/retention.js';
+import { isObjectIdLike, MongoOrderStore, OrderNotFoundError } from '../../domain/services/order-store.js';
 import { nextOrderNumber } from '../../domain/services/numbers.js';
 import type { Channel, OrderKind, WorkOrderDoc } from '../../domain/work-order.model.js';
 import type { AuthUser } from '../auth/service.js';
@@ -95,6 +96,7 @@ export class WorkOrderService {
   private readonly models: Models;
   private readonly directory: MongoDirectory;
   private readonly orders: MongoOrderStore;
+  private readonly retention: RetentionSweeper;
   private readonly processOfKind: Record<OrderKind, string>;
 
   constructor(private readonly deps: WorkOrderServiceDeps) {
@@ -103,6 +105,7 @@ export class WorkOrderService {
     const now = () => deps.engine.clock.now();
     // R-NOTE-1: a cancellation is a status change the resident is told of, like every other.
     this.orders = new MongoOrderStore(deps.conn, now, { statusNotifier: new OutboxNotifier(deps.conn, now) });
+    this.retention = new RetentionSweeper(deps.conn, now);
     this.processOfKind = deps.processOfKind ?? PROCESS_OF_KIND;
   }
 
@@ -344,6 +347,25 @@ export class WorkOrderService {
     await this.orders.addTimeline(id, { key: 'canceled', type: 'canceled', actor: user.username, note: `canceled: ${reason}`, at: now });
     await this.orders.notifyStatusChange(id, { number: doc.number, from: doc.status, to: 'withdrawn', key: 'canceled' });
     return this.get(user, id);
+  }
+
+  /* ------------------------------------------------------------- retention (R-LED-3) */
+
+  /** Deletes an order whose retention has passed (admin); 409 before its time, for public-facility records always. */
+  async purge(id: string): Promise<{ workOrderId: string; number: string; purged: true }> {
+    try {
+      const { number } = await this.retention.purge(id);
+      return { workOrderId: id, number, purged: true };
+    } catch (err) {
+      if (err instanceof OrderNotFoundError) throw new NotFound(`Work order ${id} not found.`, 'WORK_ORDER_NOT_FOUND');
+      if (err instanceof RetentionHoldError) throw new Conflict(`The order may not be deleted yet: ${err.reason}.`, 'RETENTION_NOT_EXPIRED');
+      throw err;
+    }
+  }
+
+  /** The retention sweep now (it also runs by itself, and whenever the demo clock moves). */
+  async sweepRetention(): Promise<{ purged: string[] }> {
+    return this.retention.sweep();
   }
 
   private async load(id: string): Promise<OrderRecord> {
