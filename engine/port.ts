@@ -77,6 +77,8 @@ export interface InstanceFilter {
   bpmnProcessId?: string;
   state?: InstanceState;
   businessKey?: string;
+  /** Any of these business keys (an empty list matches nothing). */
+  businessKeys?: readonly string[];
   /**
    * Root variables equal to these values, as a query string spells them: "3"
    * also matches the number 3, "true" / "false" also the boolean.

@@ -14,6 +14,13 @@ export const listInstancesQuery = z
       .max(100)
       .optional()
       .describe('a part of the order number, address, description, fault, community id or service item (case-insensitive)'),
+    resident: z
+      .string()
+      .trim()
+      .min(1)
+      .max(50)
+      .optional()
+      .describe("a part of the reporting resident's name, or of their phone number (the answer masks both)"),
     offset: z.coerce.number().int().min(0).max(100_000).default(0).describe('newest first: skip this many'),
     limit: z.coerce.number().int().min(1).max(500).default(100),
   })

@@ -1,3 +1,5 @@
+import type { Connection } from 'mongoose';
+import { getModels } from '../../domain/models.js';
 import type { ProcessEngine, ProcessInstanceView } from '../../engine/port.js';
 import { NotFound } from '../errors.js';
 import { redact } from '../masking.js';
@@ -25,14 +27,39 @@ const view = (i: ProcessInstanceView) => ({
   endedAt: i.endedAt ?? null,
 });
 
+/** At most this many orders of matching residents are searched by `resident` (newest first). */
+const RESIDENT_ORDER_LIMIT = 1000;
+
+const escapeRegex = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
 export class ProcessInstanceService {
-  constructor(private readonly engine: ProcessEngine) {}
+  /**
+   * `db`: the work orders, for the `resident` search — names and phones live on
+   * the order (the ledger), never in process variables.
+   */
+  constructor(
+    private readonly engine: ProcessEngine,
+    private readonly db?: Connection,
+  ) {}
+
+  /** The ids of the orders whose reporter's name or phone contains `term`, newest first. */
+  private async ordersOfResident(term: string): Promise<string[]> {
+    if (!this.db) return [];
+    const rx = new RegExp(escapeRegex(term), 'i');
+    const orders = await getModels(this.db)
+      .WorkOrder.find({ $or: [{ 'reporter.name': rx }, { 'reporter.phone': rx }] }, { _id: 1 })
+      .sort({ createdAt: -1 })
+      .limit(RESIDENT_ORDER_LIMIT)
+      .lean();
+    return orders.map((o) => String(o._id));
+  }
 
   async list(q: {
     bpmnProcessId?: string;
     state?: ProcessInstanceView['state'];
     workOrderId?: string;
     q?: string;
+    resident?: string;
     offset: number;
     limit: number;
     [param: string]: unknown;
@@ -42,11 +69,13 @@ export class ProcessInstanceService {
       const m = VARIABLE_PARAM.exec(key);
       if (m && typeof value === 'string') variables[m[1]] = value;
     }
+    const businessKeys = q.resident !== undefined ? await this.ordersOfResident(q.resident) : undefined;
     // One more than asked: whether a next page exists, without counting them all.
     const found = await this.engine.listInstances({
       ...(q.bpmnProcessId ? { bpmnProcessId: q.bpmnProcessId } : {}),
       ...(q.state ? { state: q.state } : {}),
       ...(q.workOrderId ? { businessKey: q.workOrderId } : {}),
+      ...(businessKeys ? { businessKeys } : {}),
       ...(Object.keys(variables).length ? { variables } : {}),
       ...(q.q ? { text: { term: q.q, variables: SEARCHED_VARIABLES } } : {}),
       offset: q.offset,

@@ -353,6 +353,10 @@ export class EmbeddedEngine implements ProcessEngine {
     if (filter.bpmnProcessId) query.bpmnProcessId = filter.bpmnProcessId;
     if (filter.state) query.state = filter.state;
     if (filter.businessKey) query.businessKey = filter.businessKey;
+    if (filter.businessKeys) {
+      if (filter.businessKeys.length === 0) return [];
+      query.businessKey = filter.businessKey ? (filter.businessKeys.includes(filter.businessKey) ? filter.businessKey : { $in: [] }) : { $in: [...filter.businessKeys] };
+    }
     for (const [name, value] of Object.entries(filter.variables ?? {})) query[`variables.${name}`] = { $in: variableValueCandidates(value) };
     if (filter.text && filter.text.term && filter.text.variables.length) {
       const rx = { $regex: filter.text.term.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), $options: 'i' };

@@ -295,6 +295,10 @@ export class ZeebeEngine implements ProcessEngine {
     // Variable values are JSON in Zeebe's search: "3" matches the string "3" or the number 3.
     const variables: { name: string; value: unknown }[] = [];
     if (filter.businessKey) variables.push({ name: BUSINESS_KEY_VARIABLE, value: JSON.stringify(filter.businessKey) });
+    if (filter.businessKeys) {
+      if (filter.businessKeys.length === 0) return [];
+      variables.push({ name: BUSINESS_KEY_VARIABLE, value: { $in: filter.businessKeys.map((k) => JSON.stringify(k)) } });
+    }
     for (const [name, value] of Object.entries(filter.variables ?? {})) {
       variables.push({ name, value: { $in: variableValueCandidates(value).map((v) => JSON.stringify(v)) } });
     }

@@ -186,6 +186,7 @@ export class FakeEngine implements ProcessEngine {
     return [...this.instances.values()]
       .filter((i) => (!filter.bpmnProcessId || i.bpmnProcessId === filter.bpmnProcessId) && (!filter.state || i.state === filter.state))
       .filter((i) => !filter.businessKey || i.businessKey === filter.businessKey)
+      .filter((i) => !filter.businessKeys || (i.businessKey !== undefined && filter.businessKeys.includes(i.businessKey)))
       .filter((i) => Object.entries(filter.variables ?? {}).every(([k, v]) => variableValueCandidates(v).includes(i.variables[k] as string)))
       .filter((i) => !filter.text?.term || filter.text.variables.some((k) => String(i.variables[k] ?? '').toLowerCase().includes(filter.text!.term.toLowerCase())))
       .slice(filter.offset ?? 0, (filter.offset ?? 0) + (filter.limit ?? 100))

@@ -102,4 +102,24 @@ describe('GET /api/process-instances: server-side search', () => {
     }
     expect((await dispatcher.get('/api/process-instances?q=1')).status).toBe(403);
   });
+
+  it('resident=<part of the name or phone> finds the orders of that resident; the answer masks them (issue 5, R-LED-1)', async () => {
+    const other = await dispatcher.post('/api/work-orders', {
+      kind: 'repair', communityId: 'C001', address: '2栋3单元502', description: '门锁坏了', faultType: '门窗', symptom: '打不开', part: '入户门',
+      priority: 3, responsibility: 'shared', reporter: { name: '李娜', phone: '13987654321' }, channel: 'phone',
+    });
+    expect(other.status).toBe(201);
+    const keysOf = async (query: string): Promise<string[]> => {
+      const res = await manager.get(`/api/process-instances${query}`);
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      expect(JSON.stringify(res.body)).not.toMatch(/李娜|张伟|13987654321|13812345678/);
+      return res.body.items.map((i: { key: string }) => i.key).sort();
+    };
+    expect(await keysOf(`?resident=${encodeURIComponent('李娜')}`)).toEqual([other.body.processInstanceKey]);
+    expect(await keysOf('?resident=54321')).toEqual([other.body.processInstanceKey]);
+    expect(await keysOf(`?resident=${encodeURIComponent('张')}`)).toEqual(orders.map((o) => o.key).sort());
+    expect(await keysOf(`?resident=${encodeURIComponent('张')}&variable.priority=1`)).toEqual([orders[1].key]);
+    expect(await keysOf(`?resident=${encodeURIComponent('王.*')}`)).toEqual([]); // regex characters are text
+    expect((await dispatcher.get(`/api/process-instances?resident=${encodeURIComponent('李娜')}`)).status).toBe(403);
+  });
 });
