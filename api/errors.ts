@@ -56,6 +56,18 @@ export class NotFound extends DomainError {
   }
 }
 
+/** 405: the path exists, the method does not; `allow` lists the methods it has. */
+export class MethodNotAllowed extends DomainError {
+  readonly status = 405;
+  constructor(
+    message: string,
+    readonly allow: readonly string[],
+    code = 'METHOD_NOT_ALLOWED',
+  ) {
+    super(code, message);
+  }
+}
+
 /** 409: the current state does not allow it. */
 export class Conflict extends DomainError {
   readonly status = 409;
@@ -194,6 +206,7 @@ export function errorMiddleware(logger: Logger): ErrorRequestHandler {
       if (domain instanceof RateLimited && domain.retryAfterSeconds !== undefined) {
         res.setHeader('Retry-After', String(domain.retryAfterSeconds));
       }
+      if (domain instanceof MethodNotAllowed) res.setHeader('Allow', domain.allow.join(', '));
       if (domain.status >= 500) logger.warn('request failed', { method: req.method, path: req.path, code: domain.code, message: domain.message });
       res.status(domain.status).json(errorBody(domain.code, domain.message, domain.details));
       return;
@@ -211,3 +224,31 @@ export function errorMiddleware(logger: Logger): ErrorRequestHandler {
 export const notFoundMiddleware: RequestHandler = (req, _res, next) => {
   next(new NotFound(`No route ${req.method} ${req.path}.`, 'ROUTE_NOT_FOUND'));
 };
+
+/**
+ * A request for a path the API has, with a method it does not have: 405 with
+ * `Allow` (RFC 9110 §15.5.6) rather than a 404 that says the path is unknown.
+ * `routes` are express-style paths under /api (`/work-orders/:id`).
+ */
+export function methodNotAllowedMiddleware(routes: readonly { method: string; path: string }[]): RequestHandler {
+  const patterns = new Map<string, { re: RegExp; methods: Set<string> }>();
+  for (const r of routes) {
+    let entry = patterns.get(r.path);
+    if (!entry) {
+      const source = r.path
+        .split('/')
+        .map((seg) => (seg.startsWith(':') ? '[^/]+' : seg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+        .join('/');
+      entry = { re: new RegExp(`^/api${source}/?$`), methods: new Set() };
+      patterns.set(r.path, entry);
+    }
+    entry.methods.add(r.method.toUpperCase());
+    if (r.method.toUpperCase() === 'GET') entry.methods.add('HEAD');
+  }
+  return (req, _res, next) => {
+    const allow = new Set<string>();
+    for (const { re, methods } of patterns.values()) if (re.test(req.path)) for (const m of methods) allow.add(m);
+    if (allow.size === 0 || allow.has(req.method)) return next();
+    next(new MethodNotAllowed(`${req.method} is not allowed on ${req.path}; use ${[...allow].join(', ')}.`, [...allow]));
+  };
+}

@@ -41,8 +41,8 @@ export interface EndpointSpec<B, Q, P, A extends Access> {
   status?: number;
   /** Documented success body (JSON) — not enforced at run time. */
   response?: z.ZodType;
-  /** Non-JSON success content type (e.g. text/csv); the handler writes `res` itself. */
-  produces?: string;
+  /** Non-JSON success content type(s) (e.g. text/csv); the handler writes `res` itself. */
+  produces?: string | readonly string[];
   /** Non-JSON request content type (multipart/form-data); the handler reads `req` itself. */
   consumes?: 'multipart/form-data';
   /** Error statuses this endpoint can answer, besides the common ones. */
@@ -64,7 +64,7 @@ export interface Endpoint {
   params?: z.ZodType;
   status?: number;
   response?: z.ZodType;
-  produces?: string;
+  produces?: string | readonly string[];
   consumes?: 'multipart/form-data';
   errors?: number[];
   handle(ctx: ErasedCtx): Promise<unknown>;

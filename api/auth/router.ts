@@ -25,7 +25,7 @@ export function authRoutes(auth: AuthService): Endpoint[] {
       access: 'public',
       body: loginBody,
       response: loginResponse,
-      errors: [429],
+      errors: [401, 429],
       handle: async ({ body, req }) => auth.login(body.username, body.password, req.ip ?? req.socket.remoteAddress ?? 'unknown'),
     }),
     endpoint({

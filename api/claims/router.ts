@@ -59,7 +59,7 @@ export function claimRoutes(conn: Connection, engine: ProcessEngine): Endpoint[]
       body: raiseClaimBody,
       status: 201,
       response: claimView,
-      errors: [409, 503],
+      errors: [403, 409, 503],
       handle: async ({ user, params, body, req }) => {
         const order = isObjectIdLike(params.id) ? await models.WorkOrder.findById(params.id).lean() : null;
         if (!order || (!isStaff(user) && !isOwnOrder(user, order))) throw new NotFound(`Work order ${params.id} not found.`, 'WORK_ORDER_NOT_FOUND');

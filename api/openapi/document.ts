@@ -113,7 +113,7 @@ export function buildOpenApiDocument(endpoints: readonly Endpoint[], info: OpenA
 
     const successStatus = ep.status ?? 200;
     const success: Json = { description: STATUS_TEXT[successStatus] ?? 'OK' };
-    if (ep.produces) success.content = { [ep.produces]: { schema: { type: 'string' } } };
+    if (ep.produces) success.content = Object.fromEntries([ep.produces].flat().map((type) => [type, { schema: { type: 'string' } }]));
     else if (ep.response) success.content = { 'application/json': { schema: c.convert(ep.response, 'output') } };
 
     const responses: Record<string, Json> = { [String(successStatus)]: success };

@@ -49,7 +49,7 @@ export function uploadRoutes(service: UploadService): Endpoint[] {
       summary: 'The uploaded file (its uploader and staff only)',
       access: 'authenticated',
       params: uploadIdParam,
-      produces: 'application/octet-stream',
+      produces: UPLOAD_TYPES,
       handle: async ({ user, params, res }) => {
         const file = await service.read(user, params.id);
         res

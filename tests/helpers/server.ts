@@ -10,7 +10,7 @@
  *   await server.advance('PT9M');
  */
 import { loadConfig } from '../../api/config.js';
-import { createLogger, type LogEntry } from '../../api/logger.js';
+import { createLogger, type LogEntry, type LogLevel } from '../../api/logger.js';
 import { startServer, type RunningServer } from '../../scripts/server.js';
 import { dropDatabaseAt, freshDatabaseUri } from './db.js';
 
@@ -66,11 +66,11 @@ function client(base: string, token: string): Client {
   };
 }
 
-export async function startTestServer(options: { clockStart?: Date; env?: Record<string, string> } = {}): Promise<TestServer> {
+export async function startTestServer(options: { clockStart?: Date; env?: Record<string, string>; logLevel?: LogLevel } = {}): Promise<TestServer> {
   const mongodbUri = freshDatabaseUri('srv');
   const config = loadConfig({ MODE: 'test', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...options.env });
   const logs: LogEntry[] = [];
-  const logger = createLogger({ level: 'info', sink: (e) => logs.push(e) });
+  const logger = createLogger({ level: options.logLevel ?? 'info', sink: (e) => logs.push(e) });
   const running = await startServer({
     config,
     mongodbUri,
