@@ -420,6 +420,13 @@ describe('web app journeys', () => {
     await expect.poll(() => page.locator('[data-testid="current-step"]').textContent(), eventually).toContain('人工督办');
     await shot(page, '5-manager-inspects', '03-escalated-order');
 
+    // … and by the resident who reported it (the server looks the name up in the ledger; the list stays masked).
+    await page.locator('[data-testid="instance-search"]').fill('');
+    await page.locator('[data-testid="instance-resident"]').fill('张伟');
+    await expect.poll(() => page.locator(`.instance-row[data-order="${reported.number}"]`).count(), eventually).toBe(1);
+    expect(await page.locator('[data-testid="instance-list"]').textContent()).not.toContain('张伟');
+    await page.locator('[data-testid="instance-resident"]').fill('');
+
     // English on the switch.
     await page.locator('[data-testid="lang"]').click();
     await expect.poll(() => page.locator('header .nav a.active').textContent(), eventually).toBe('Inspector');

@@ -83,6 +83,7 @@ const UI = {
   refresh: ['刷新', 'Refresh'],
   search: ['查询', 'Search'],
   searchPlaceholder: ['单号 / 小区 / 地址 / 问题', 'Order no. / community / address / problem'],
+  residentPlaceholder: ['住户姓名 / 电话', "Resident's name / phone"],
   ledgerSearch: ['单号、地址或描述', 'Number, address or description'],
   from: ['开始日期', 'From'],
   to: ['结束日期', 'To'],

@@ -69,6 +69,8 @@ export async function mount(root: HTMLElement, params: URLSearchParams): Promise
     names.communities().map((c) => h('option', { value: c.id }, names.community(c.id))),
   );
   const search = h('input', { type: 'search', placeholder: t('searchPlaceholder'), 'data-testid': 'instance-search', value: params.get('q') ?? '' });
+  // The reporting resident's name or phone: looked up in the ledger by the server, answers stay masked.
+  const resident = h('input', { type: 'search', placeholder: t('residentPlaceholder'), 'aria-label': t('residentPlaceholder'), 'data-testid': 'instance-resident', value: params.get('resident') ?? '' });
   const list = h('div.instance-list', { 'data-testid': 'instance-list' });
   const PAGE = 50;
   const detail = h('section.instance-detail', { 'data-testid': 'instance-detail' });
@@ -94,6 +96,7 @@ export async function mount(root: HTMLElement, params: URLSearchParams): Promise
       state: stateSelect.value || undefined,
       'variable.communityId': community,
       q: community && !communitySelect.value ? undefined : term || undefined,
+      resident: resident.value.trim() || undefined,
       offset,
       limit: PAGE,
     })}`;
@@ -237,14 +240,16 @@ export async function mount(root: HTMLElement, params: URLSearchParams): Promise
   stateSelect.addEventListener('change', () => void load());
   communitySelect.addEventListener('change', () => void load());
   let typing: ReturnType<typeof setTimeout> | undefined;
-  search.addEventListener('input', () => {
-    clearTimeout(typing);
-    typing = setTimeout(() => void load(), 250);
-  });
+  for (const box of [search, resident]) {
+    box.addEventListener('input', () => {
+      clearTimeout(typing);
+      typing = setTimeout(() => void load(), 250);
+    });
+  }
 
   replace(
     root,
-    h('div.toolbar', h('div.filters', processSelect, stateSelect, communitySelect, search, h('button', { onclick: () => void load() }, t('refresh')))),
+    h('div.toolbar', h('div.filters', processSelect, stateSelect, communitySelect, search, resident, h('button', { onclick: () => void load() }, t('refresh')))),
     h('div.split', list, detail),
   );
   await load();
