@@ -9,8 +9,7 @@
 import { z } from 'zod';
 
 import { channel } from '../domain/schemas.js';
-import { JobFailure, calendarOf, defineWorker, iso, localTime, optionalText, plus, workOrderId } from './support.js';
-import { orderRefs } from './procedure-support.js';
+import { calendarOf, defineWorker, iso, JobFailure, localTime, optionalText, orderRefs, plus, workOrderId } from './support.js';
 
 /** Channels where a staff member took the report and so follows it up (谁受理谁跟进). */
 const STAFF_CHANNELS: readonly string[] = ['phone', 'walk-in'];

@@ -7,8 +7,7 @@
  */
 import { z } from 'zod';
 
-import { JobFailure, defineWorker, optionalText, workOrderId } from './support.js';
-import { orderRefs } from './procedure-support.js';
+import { defineWorker, JobFailure, optionalText, orderRefs, workOrderId } from './support.js';
 
 export const input = z.object({
   workOrderId,

@@ -8,8 +8,7 @@
  */
 import { z } from 'zod';
 
-import { calendarOf, defineWorker, iso, optionalText, workOrderId } from './support.js';
-import { noteOnSource, orderRefs, registerOf } from './procedure-support.js';
+import { calendarOf, defineWorker, iso, noteOnSource, optionalText, orderRefs, registerOf, workOrderId } from './support.js';
 
 const OUTCOMES = ['accepted', 'owner-liable', 'fund-refused'] as const;
 

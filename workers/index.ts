@@ -23,7 +23,6 @@ import setStatus from './set-status.js';
 
 // urgent appeal (加急诉求), paid service (便民有偿服务), complaint (投诉), consultation (咨询), outage notice (停水停电)
 import checkPaidScope from './check-paid-scope.js';
-import escalateOverdue from './escalate-overdue.js';
 import forwardAssistance from './forward-assistance.js';
 import issueServiceNotice from './issue-service-notice.js';
 import openConsultation from './open-consultation.js';
@@ -37,7 +36,6 @@ import returnComplaintResult from './return-complaint-result.js';
 import routeComplaint from './route-complaint.js';
 import scheduleOutageNotice from './schedule-outage-notice.js';
 import sendOutageNotice from './send-outage-notice.js';
-import updateOrder from './update-order.js';
 
 // quality rectification (工程质量整改), compensation (赔付商谈), smart dispatch (R-DISP-1)
 import arrangeDefectConfirmation from './arrange-defect-confirmation.js';
@@ -79,7 +77,6 @@ export const workers: readonly WorkerModule[] = [
   setStatus,
   // urgent appeal, paid service, complaint, consultation, outage notice
   checkPaidScope,
-  escalateOverdue,
   forwardAssistance,
   issueServiceNotice,
   openConsultation,
@@ -93,7 +90,6 @@ export const workers: readonly WorkerModule[] = [
   routeComplaint,
   scheduleOutageNotice,
   sendOutageNotice,
-  updateOrder,
   // quality rectification (工程质量整改), compensation (赔付商谈), smart dispatch (R-DISP-1)
   arrangeDefectConfirmation,
   assignTechnician,

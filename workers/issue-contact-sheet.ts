@@ -9,8 +9,7 @@
  */
 import { z } from 'zod';
 
-import { JobFailure, calendarOf, defineWorker, iso, localTime, optionalText, plus, resolveRecipient, workOrderId } from './support.js';
-import { DEADLINE_LABEL, PROCEDURE_DEADLINES, PROCEDURE_DEADLINE_DUE, contactSheetNumber, orderRefs, type ProcedureDeadline } from './procedure-support.js';
+import { calendarOf, contactSheetNumber, defineWorker, iso, JobFailure, localTime, optionalText, orderRefs, plus, PROCEDURE_DEADLINE_DUE, PROCEDURE_DEADLINE_LABEL, PROCEDURE_DEADLINES, type ProcedureDeadline, resolveRecipient, workOrderId } from './support.js';
 
 export const input = z.object({
   workOrderId,
@@ -64,7 +63,7 @@ export default defineWorker({
         workOrderId: vars.workOrderId,
         to,
         channel: 'app',
-        text: `【工作联系单 ${sheet}】${number}:${vars.description ?? ''} 请签批${due ? `,${localTime(due, calendar)} 前完成${DEADLINE_LABEL[deadlineName as ProcedureDeadline].split(' ')[0]}` : ''}。Contact sheet ${sheet} for your signature.`,
+        text: `【工作联系单 ${sheet}】${number}:${vars.description ?? ''} 请签批${due ? `,${localTime(due, calendar)} 前完成${PROCEDURE_DEADLINE_LABEL[deadlineName as ProcedureDeadline].split(' ')[0]}` : ''}。Contact sheet ${sheet} for your signature.`,
       });
     }
     return {

@@ -8,8 +8,7 @@
 import { z } from 'zod';
 
 import { isoDateTime, liableParty } from '../domain/schemas.js';
-import { calendarOf, date, defineWorker, iso, localTime, optionalText, plus, workOrderId } from './support.js';
-import { orderRefs, registerOf } from './procedure-support.js';
+import { calendarOf, date, defineWorker, iso, localTime, optionalText, orderRefs, plus, registerOf, workOrderId } from './support.js';
 
 const DEFAULT_PLAN: Record<z.infer<typeof liableParty>, string> = {
   developer: '由开发商安排维修,物业公司现场监督施工 the developer repairs, the property company supervises on site',

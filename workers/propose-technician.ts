@@ -8,8 +8,7 @@
 import { z } from 'zod';
 
 import { buildingOf, proposeTechnician, skillFor } from '../domain/dispatch.js';
-import { JobFailure, defineWorker, optionalText, workOrderId } from './support.js';
-import { orderRefs } from './procedure-support.js';
+import { defineWorker, JobFailure, optionalText, orderRefs, workOrderId } from './support.js';
 
 export const input = z.object({
   workOrderId,

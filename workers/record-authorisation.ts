@@ -7,8 +7,7 @@
  */
 import { z } from 'zod';
 
-import { defineWorker, fill, resolveRecipient, workOrderId } from './support.js';
-import { orderRefs, yuan } from './procedure-support.js';
+import { defineWorker, fill, orderRefs, resolveRecipient, workOrderId, yuan } from './support.js';
 
 const BY = {
   'developer-leader': '开发商领导电话同意 approved by phone by the developer\u2019s leader (R-COMP-2)',

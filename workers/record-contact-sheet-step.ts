@@ -10,8 +10,7 @@
 import { z } from 'zod';
 
 import { isoDateTime } from '../domain/schemas.js';
-import { calendarOf, defineWorker, iso, localTime, optionalText, plus, resolveRecipient, workOrderId } from './support.js';
-import { contactSheetNumber, orderRefs } from './procedure-support.js';
+import { calendarOf, contactSheetNumber, defineWorker, iso, localTime, optionalText, orderRefs, plus, resolveRecipient, workOrderId } from './support.js';
 
 const STEPS = ['director', 'service-dept', 'gm', 'developer'] as const;
 const LABEL: Record<(typeof STEPS)[number], string> = {

@@ -8,8 +8,7 @@
 import { z } from 'zod';
 
 import { isoDateTime } from '../domain/schemas.js';
-import { calendarOf, count, date, defineWorker, localTime, optionalText, workOrderId } from './support.js';
-import { orderRefs, yuan } from './procedure-support.js';
+import { calendarOf, count, date, defineWorker, localTime, optionalText, orderRefs, workOrderId, yuan } from './support.js';
 
 const OUTCOMES = ['agreed', 'over-authority', 'failed', 'continue'] as const;
 

@@ -5,8 +5,7 @@
  */
 import { z } from 'zod';
 
-import { calendarOf, defineWorker, iso, optionalText, plus, workOrderId } from './support.js';
-import { orderRefs, registerOf } from './procedure-support.js';
+import { calendarOf, defineWorker, iso, optionalText, orderRefs, plus, registerOf, workOrderId } from './support.js';
 
 export const input = z.object({
   workOrderId,

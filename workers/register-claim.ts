@@ -10,8 +10,7 @@
 import { z } from 'zod';
 
 import { claimType } from '../domain/schemas.js';
-import { JobFailure, defineWorker, optionalText, workOrderId } from './support.js';
-import { orderRefs, yuan } from './procedure-support.js';
+import { defineWorker, JobFailure, optionalText, orderRefs, workOrderId, yuan } from './support.js';
 
 const TYPE_LABEL: Record<z.infer<typeof claimType>, string> = {
   dispute: '维修责任认定分歧 dispute about responsibility',

@@ -8,8 +8,7 @@
 import { z } from 'zod';
 
 import { liableParty } from '../domain/schemas.js';
-import { defineWorker, optionalText, workOrderId } from './support.js';
-import { coordinationSheetNumber, orderRefs, registerOf } from './procedure-support.js';
+import { coordinationSheetNumber, defineWorker, optionalText, orderRefs, registerOf, workOrderId } from './support.js';
 
 const PARTY: Record<z.infer<typeof liableParty>, string> = {
   developer: '开发商 developer',

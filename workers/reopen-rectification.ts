@@ -5,8 +5,7 @@
  */
 import { z } from 'zod';
 
-import { count, defineWorker, optionalText, workOrderId } from './support.js';
-import { orderRefs, registerOf } from './procedure-support.js';
+import { count, defineWorker, optionalText, orderRefs, registerOf, workOrderId } from './support.js';
 
 export const input = z.object({ workOrderId, ...orderRefs, reworkCount: count.nullish(), comment: optionalText });
 

@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { addDuration, endOfDay, parseDuration, toIsoInZone } from '../domain/calendar.js';
 import { ORDER_STATUSES } from '../domain/ports.js';
 import type { WorkerDeps } from './deps.js';
-import { JobFailure, optionalDate, resolveRecipient } from './support.js';
+import { optionalDate } from './support.js';
 
 /**
  * The named deadlines of these procedures and the variable holding each due
@@ -60,44 +60,6 @@ export const serviceDueVariables = z.object({
 });
 
 export { ORDER_STATUSES };
-
-export interface ServiceRecipientContext {
-  currentUnitId?: string | null | undefined;
-  handlerGroup?: string | null | undefined;
-  reportedBy?: string | null | undefined;
-}
-
-/**
- * Recipients as these models name them: `dispatchers` (the service centre),
- * `supervisors`, `managers` (company leadership), `handler` (the group the
- * complaint is with), `taker` (the user who took the report), plus everything
- * resolveRecipient knows (`resident`, `unit`, `group:<name>`, `unit:<id>` ...).
- */
-export function serviceRecipient(name: string, context: ServiceRecipientContext): string {
-  switch (name) {
-    case 'dispatchers':
-      return 'group:dispatcher';
-    case 'managers':
-      return 'group:manager';
-    case 'handler':
-      if (!context.handlerGroup) throw new JobFailure('recipient <handler> needs the variable handlerGroup');
-      return `group:${context.handlerGroup}`;
-    case 'taker':
-      if (!context.reportedBy) throw new JobFailure('recipient <taker> needs the variable reportedBy');
-      return `user:${context.reportedBy}`;
-    default:
-      return resolveRecipient(name, { currentUnitId: context.currentUnitId });
-  }
-}
-
-/** Fills `{name}` placeholders; a value the process does not have reads `—`. */
-export function fillText(template: string, values: Record<string, unknown>): string {
-  return template.replace(/\{(\w+)\}/g, (_whole, key: string) => {
-    const value = values[key];
-    if (value === undefined || value === null || value === '') return '—';
-    return String(value);
-  });
-}
 
 /** The time zone of a community (its calendar's zone when the directory has none). */
 export async function zoneOf(deps: WorkerDeps, communityId: string): Promise<string> {

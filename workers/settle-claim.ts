@@ -8,8 +8,7 @@
  */
 import { z } from 'zod';
 
-import { JobFailure, calendarOf, defineWorker, iso, optionalText, workOrderId } from './support.js';
-import { noteOnSource, orderRefs, yuan } from './procedure-support.js';
+import { calendarOf, defineWorker, iso, JobFailure, noteOnSource, optionalText, orderRefs, workOrderId, yuan } from './support.js';
 
 export const input = z.object({
   workOrderId,

@@ -74,7 +74,7 @@ describe('R-COMP-1, R-COMP-2: a small claim', () => {
     expect(resident).toContain('600.00 元');
     expect((await world.notifications('manager1', order.id)).length).toBeGreaterThan(0);
     expect(entries(settled, 'settled')).toHaveLength(1);
-    expect((await world.instanceState(settled.processInstanceKey)).state).toBe('completed');
+    expect((await world.instance(settled.processInstanceKey)).state).toBe('completed');
   });
 
   it('R-COMP-2/3: the threshold is the model\'s: 2000 yuan is small, 2000.01 is large', async () => {
@@ -134,7 +134,7 @@ describe('R-COMP-3, R-COMP-4: a large claim, negotiated in rounds', () => {
     expect((now as any).fees.settlement).toMatchObject({ amount: 8000, amountCents: 800_000, memoNumber: 'HJ-2026-0042', contactSheetNumber: `LXD-${order.number}` });
     expect(entries(now, 'negotiation-round')).toHaveLength(3);
     expect(entries(now, 'settled')[0]!.note).toContain('HJ-2026-0042');
-    expect((await world.instanceState(now.processInstanceKey)).state).toBe('completed');
+    expect((await world.instance(now.processInstanceKey)).state).toBe('completed');
   });
 
   it('R-COMP-3: the developer does not authorise: the customer service manager revises the solution', async () => {
@@ -154,7 +154,7 @@ describe('R-COMP-3, R-COMP-4: a large claim, negotiated in rounds', () => {
     expect(now.fields.authorisedAmount).toBe(6500);
     expect(entries(now, 'negotiation-failed')).toHaveLength(1);
     expect(entries(now, 'claim-closed')).toHaveLength(1);
-    expect((await world.instanceState(now.processInstanceKey)).state).toBe('completed');
+    expect((await world.instance(now.processInstanceKey)).state).toBe('completed');
   });
 });
 
@@ -176,7 +176,7 @@ describe('R-COMP-5: dissatisfaction with repair quality', () => {
     expect((await world.notifications('resident1', order.id)).some((n) => n.text.includes('赵磊'))).toBe(true);
     expect(entries(now, 'quality-fix-arranged')).toHaveLength(1);
     expect((await world.notifications('unitA1', order.id)).length).toBeGreaterThan(0);
-    expect((await world.instanceState(now.processInstanceKey)).state).toBe('completed');
+    expect((await world.instance(now.processInstanceKey)).state).toBe('completed');
   });
 
   it('R-DISP-1: the supervisor changes the proposed technician; the resident hears who comes', async () => {

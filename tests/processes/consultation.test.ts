@@ -5,13 +5,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { deadline, entries, expectBreached, expectMet, expectOpen, plus } from './support.js';
-import { ServiceWorld } from './service-support.js';
+import { RepairWorld, deadline, entries, expectBreached, expectMet, expectOpen, plus } from './support.js';
 
-let world: ServiceWorld;
+let world: RepairWorld;
 
 beforeAll(async () => {
-  world = await ServiceWorld.start('2026-11-23T08:00:00+08:00');
+  world = await RepairWorld.start('2026-11-23T08:00:00+08:00');
 });
 
 afterAll(async () => {

@@ -142,7 +142,7 @@ describe('R-DISP-1: the repair model proposes and assigns a technician once the 
     expect(signed.fields.proposedTechnicianId).toBeNull();
     expect(entries(signed, 'technician-proposed', 'propose-technician')[0]!.note).toContain('no technician available');
     expect(entries(signed, 'technician-assigned')).toEqual([]);
-    const state = await world.instanceState(order.processInstanceKey);
+    const state = await world.instance(order.processInstanceKey);
     expect(state.incidents).toEqual([]);
     expect(state.activeElementIds).toContain('contact-resident');
   });

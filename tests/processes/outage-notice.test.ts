@@ -7,13 +7,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { plus } from './support.js';
-import { ServiceWorld } from './service-support.js';
+import { RepairWorld, plus } from './support.js';
 
-let world: ServiceWorld;
+let world: RepairWorld;
 
 beforeAll(async () => {
-  world = await ServiceWorld.start('2026-11-23T08:00:00+08:00');
+  world = await RepairWorld.start('2026-11-23T08:00:00+08:00');
 });
 
 afterAll(async () => {
@@ -73,7 +72,7 @@ describe('planned stops (R-OUT-1)', () => {
     expect(notices[0]!.text).toContain('清洗二次供水水箱');
     const done = await outage(res.body.id);
     expect(done).toMatchObject({ status: 'notified', notifiedAt: plus(now, 'PT5H'), noticeBreached: false });
-    // Staff do not get residents' notices.
+    // DemoUser do not get residents' notices.
     expect((await world.notifications('unitA1')).filter((n) => n.to === 'residents:C001')).toEqual([]);
   });
 
@@ -132,7 +131,7 @@ describe('sudden stops (R-OUT-1)', () => {
     const res = await register({ utility: 'water', planned: false, startsAt: now, cause: '市政供水管爆裂' });
     expect(res.status, JSON.stringify(res.body)).toBe(201);
     expect((await outage(res.body.id)).noticeDueAt).toBe(plus(now, 'PT10M'));
-    const task = (await world.tasks('dispatcher1', 'kind=outage-notice')).find((t) => t.variables.outageId === res.body.id);
+    const task = (await world.taskQuery('dispatcher1', 'kind=outage-notice')).find((t) => t.variables.outageId === res.body.id);
     expect(task?.dueAt).toBe(plus(now, 'PT10M'));
 
     await world.advance('PT9M59S');
@@ -153,7 +152,7 @@ describe('sudden stops (R-OUT-1)', () => {
     expect((await world.notifications('supervisor1')).filter((n) => n.text.includes(res.body.number))).toHaveLength(1);
     expect((await world.notifications('dispatcher1')).filter((n) => n.to === 'group:dispatcher' && n.text.includes(res.body.number))).toHaveLength(1);
 
-    const task = (await world.tasks('dispatcher1', 'kind=outage-notice')).find((t) => t.variables.outageId === res.body.id);
+    const task = (await world.taskQuery('dispatcher1', 'kind=outage-notice')).find((t) => t.variables.outageId === res.body.id);
     await world.complete('dispatcher1', task!.id, {});
     late = await outage(res.body.id);
     expect(late).toMatchObject({ status: 'notified', noticeBreached: true });

@@ -8,13 +8,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { deadline, entries, expectBreached, expectMet, expectOpen, local, localDay, plus, type Order } from './support.js';
-import { ServiceWorld, endOfDayOf } from './service-support.js';
+import { type Order, RepairWorld, deadline, endOfLocalDay, entries, expectBreached, expectMet, expectOpen, local, localDay, plus } from './support.js';
 
-let world: ServiceWorld;
+let world: RepairWorld;
 
 beforeAll(async () => {
-  world = await ServiceWorld.start('2026-11-02T08:00:00+08:00');
+  world = await RepairWorld.start('2026-11-02T08:00:00+08:00');
 });
 
 afterAll(async () => {
@@ -123,7 +122,7 @@ describe('R-PAID-2 … R-PAID-6: a catalogue item from registration to closing',
     expect(done.status).toBe('closed');
     expect(done.rating).toMatchObject({ score: 5, satisfied: true });
     expect(done.fields.financeHandover).toMatchObject({ amountReceived: 80, difference: 0, onTime: true });
-    expectMet(deadline(done, 'finance-handover'), endOfDayOf(at), plus(at, 'PT4H9M'));
+    expectMet(deadline(done, 'finance-handover'), endOfLocalDay(at), plus(at, 'PT4H9M'));
     expect(done.deadlines.every((d) => !d.breached)).toBe(true);
     expect((await world.instance(done.processInstanceKey)).state).toBe('completed');
   });

@@ -8,13 +8,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { getModels } from '../../domain/models.js';
 import { MaintenanceScheduler } from '../../domain/services/maintenance-scheduler.js';
-import { entries, local, localDay, plus } from './support.js';
-import { ServiceWorld } from './service-support.js';
+import { RepairWorld, entries, local, localDay, plus } from './support.js';
 
-let world: ServiceWorld;
+let world: RepairWorld;
 
 beforeAll(async () => {
-  world = await ServiceWorld.start('2026-11-23T08:00:00+08:00');
+  world = await RepairWorld.start('2026-11-23T08:00:00+08:00');
 });
 
 afterAll(async () => {

@@ -167,7 +167,7 @@ describe('R-QR-2, R-QR-3, R-QR-4: a developer defect through the contact sheet c
     now = await world.order(order.id);
     expect(now.status).toBe('closed');
     expect(now.fields).toMatchObject({ qualityOutcome: 'accepted', satisfaction: 5 });
-    expect((await world.instanceState(now.processInstanceKey)).state).toBe('completed');
+    expect((await world.instance(now.processInstanceKey)).state).toBe('completed');
     const row = await register(order.id);
     expect(row.status).toBe('closed');
     expect(row.contactSheetNumber).toBe(`LXD-${order.number}`);
@@ -234,7 +234,7 @@ describe('R-QR-2: warranty unit, maintenance fund and owner', () => {
     expect(closed.fields.qualityOutcome).toBe('owner-liable');
     expect((await world.notifications('resident1', order.id)).some((n) => n.text.includes('有偿'))).toBe(true);
     expect((await register(order.id)).status).toBe('rejected');
-    expect((await world.instanceState(closed.processInstanceKey)).state).toBe('completed');
+    expect((await world.instance(closed.processInstanceKey)).state).toBe('completed');
   });
 });
 

@@ -224,7 +224,7 @@ describe('repair: result feedback, extension, deferral and withdrawal', { timeou
       expect(entries(view, 'withdrawn', 'withdraw-order')).toHaveLength(1);
       for (const name of ['feedback', 'completion']) expect(deadlinesNamed(view, name).every((d) => d.metAt !== null || d.breached)).toBe(true);
       expect(await world.tasks('unitA1', order.id)).toEqual([]);
-      expect((await world.instanceState(order.processInstanceKey)).state).toBe('completed');
+      expect((await world.instance(order.processInstanceKey)).state).toBe('completed');
     }
   });
 });

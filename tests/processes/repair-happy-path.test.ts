@@ -39,7 +39,7 @@ describe('repair procedure through the API (R-REP-1, R-REP-6, R-REP-7, R-REP-8, 
 
     const final = await world.order(order.id);
     expect(final.status).toBe('closed');
-    expect((await world.instanceState(order.processInstanceKey)).state).toBe('completed');
+    expect((await world.instance(order.processInstanceKey)).state).toBe('completed');
     expect(final.timeline.length).toBeGreaterThan(8);
     expect(final.deadlines.find((d) => d.name === 'sign-off')).toMatchObject({ breached: false });
     expect(final.deadlines.every((d) => !d.breached)).toBe(true);

@@ -36,7 +36,7 @@ describe('repair: fee, completion, feedback and coordination sheet', { timeout: 
     expect(entries(view, 'resolved')).toHaveLength(0);
     expect((await world.notifications('dispatcher1', order.id)).some((n) => n.to === 'group:dispatcher' && n.text.includes('不同意收费'))).toBe(true);
     expect(await world.tasks('unitA1', order.id)).toEqual([]);
-    expect((await world.instanceState(order.processInstanceKey)).state).toBe('completed');
+    expect((await world.instance(order.processInstanceKey)).state).toBe('completed');
     for (const name of ['feedback', 'completion']) expect(deadline(view, name), name).toMatchObject({ breached: false, metAt: expect.any(String) });
   });
 

@@ -32,7 +32,7 @@ describe('repair: report matters, duty group, triage, priority and responsibilit
     expect(entries(view, 'dispatched')).toHaveLength(0);
     expect(view.timeline.filter((e) => e.type === 'task-created')).toEqual([]);
     for (const user of ['dispatcher1', 'unitA1', 'unitB1', 'supervisor1'] as const) expect(await world.tasks(user, order.id)).toEqual([]);
-    expect((await world.instanceState(order.processInstanceKey)).state).toBe('completed');
+    expect((await world.instance(order.processInstanceKey)).state).toBe('completed');
 
     // and a repair reported the same way is not a report matter
     const repair = await world.report({ description: '水管爆裂漏水', priority: 2 });
@@ -176,7 +176,7 @@ describe('repair: report matters, duty group, triage, priority and responsibilit
       expect(view.deadlines).toEqual([]);
       expect(await world.tasks('unitA1', order.id)).toEqual([]);
       expect(await world.tasks('dispatcher1', order.id)).toEqual([]);
-      expect((await world.instanceState(order.processInstanceKey)).state).toBe('completed');
+      expect((await world.instance(order.processInstanceKey)).state).toBe('completed');
       expect((await world.notifications('resident1', order.id)).some((n) => n.text.includes('工程质量整改'))).toBe(true);
     }
   });

@@ -138,6 +138,6 @@ describe('repair: signed order and return visit', { timeout: SCENARIO_TIMEOUT_MS
     expect(entries(closed, 'rework', 'redispatch')).toHaveLength(2);
     expect(await world.tasks('dispatcher1', order.id)).toEqual([]);
     expect(await world.tasks('unitA1', order.id)).toEqual([]);
-    expect((await world.instanceState(order.processInstanceKey)).state).toBe('completed');
+    expect((await world.instance(order.processInstanceKey)).state).toBe('completed');
   });
 });

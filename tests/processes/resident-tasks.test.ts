@@ -10,13 +10,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { plus } from './support.js';
-import { ServiceWorld, type Staff } from './service-support.js';
+import { type DemoUser, RepairWorld, plus } from './support.js';
 
-let world: ServiceWorld;
+let world: RepairWorld;
 
 beforeAll(async () => {
-  world = await ServiceWorld.start('2026-11-23T08:00:00+08:00');
+  world = await RepairWorld.start('2026-11-23T08:00:00+08:00');
 });
 
 afterAll(async () => {
@@ -28,7 +27,7 @@ async function onlyTheReporterSees(orderId: string, kind: string): Promise<strin
   const mine = await world.openTask('resident1', orderId, kind);
   expect(mine.candidateGroups).toContain('resident');
   expect(await world.openKinds('resident2', orderId)).toEqual([]);
-  expect((await world.tasks('resident2', `kind=${kind}`)).map((t) => t.id)).not.toContain(mine.id);
+  expect((await world.taskQuery('resident2', `kind=${kind}`)).map((t) => t.id)).not.toContain(mine.id);
   expect((await (await world.as('resident2')).get(`/api/tasks/${mine.id}`)).status).toBe(404);
   const refused = await world.tryComplete('resident2', mine.id, kind === 'resident-consent' ? { consent: true } : { satisfied: true, rating: 5 });
   expect(refused.status, JSON.stringify(refused.body)).toBe(403);
@@ -37,7 +36,7 @@ async function onlyTheReporterSees(orderId: string, kind: string): Promise<strin
 }
 
 /** The staff group still sees the step too (the unit's device, the service centre's phone call). */
-async function staffSeesToo(user: Staff, orderId: string, kind: string): Promise<void> {
+async function staffSeesToo(user: DemoUser, orderId: string, kind: string): Promise<void> {
   expect((await world.openKinds(user, orderId)).includes(kind)).toBe(true);
 }
 

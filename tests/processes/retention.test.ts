@@ -10,13 +10,14 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { getModels } from '../../domain/models.js';
-import { ServiceWorld } from './service-support.js';
+import { RepairWorld } from './support.js';
 
-let world: ServiceWorld;
+import { getModels } from '../../domain/models.js';
+
+let world: RepairWorld;
 
 beforeAll(async () => {
-  world = await ServiceWorld.start('2026-11-23T08:00:00+08:00');
+  world = await RepairWorld.start('2026-11-23T08:00:00+08:00');
 });
 
 afterAll(async () => {

@@ -14,13 +14,12 @@ import { getModels } from '../../domain/models.js';
 import { createDomainServices } from '../../domain/services/index.js';
 import type { Job } from '../../engine/port.js';
 import { createHandlers } from '../../workers/index.js';
-import { plus } from './support.js';
-import { ServiceWorld } from './service-support.js';
+import { RepairWorld, plus } from './support.js';
 
-let world: ServiceWorld;
+let world: RepairWorld;
 
 beforeAll(async () => {
-  world = await ServiceWorld.start('2026-11-23T08:00:00+08:00');
+  world = await RepairWorld.start('2026-11-23T08:00:00+08:00');
 });
 
 afterAll(async () => {

@@ -1,6 +1,8 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- process tests read arbitrary JSON answers of the API */
 /**
- * Shared steps of the repair process tests (tests/processes/*.test.ts).
+ * Shared steps of the process tests (tests/processes/*.test.ts): the repair
+ * and every other procedure (urgent appeal, paid service, complaint,
+ * consultation, quality, compensation, outage notice, preventive maintenance).
  *
  * One whole server per test file (startTestServer: FerretDB, embedded engine,
  * every worker, the HTTP API, a frozen clock), many orders per server. Every
@@ -28,11 +30,15 @@ export const SCENARIO_TIMEOUT_MS = 120_000;
 
 export type DemoUser =
   | 'resident1'
+  | 'resident2'
   | 'dispatcher1'
   | 'unitA1'
   | 'unitB1'
+  | 'tech1'
   | 'supervisor1'
   | 'manager1'
+  | 'finance1'
+  | 'owner1'
   | 'admin1';
 
 export interface Deadline {
@@ -247,6 +253,29 @@ export class RepairWorld {
     return this.order(res.body.id as string);
   }
 
+  /** POST /api/work-orders of any kind (a phone report by default); the process has run to its first wait. */
+  async create(kind: string, fields: Record<string, unknown> = {}, by: DemoUser = 'dispatcher1'): Promise<Order> {
+    const res = await this.tryCreate(kind, fields, by);
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    return this.order(res.body.id as string);
+  }
+
+  /** POST /api/work-orders with whatever answer it gets. */
+  async tryCreate(kind: string, fields: Record<string, unknown> = {}, by: DemoUser = 'dispatcher1'): Promise<{ status: number; body: any }> {
+    const body = {
+      kind,
+      communityId: 'C001',
+      address: '1栋1单元101',
+      description: '住户诉求',
+      reporter: { name: '张伟', phone: '13812345678' },
+      channel: 'phone',
+      ...fields,
+    };
+    const res = await (await this.as(by)).post('/api/work-orders', body);
+    await this.settle();
+    return res;
+  }
+
   /** GET /api/work-orders/:id (as the dispatcher, who may see everything of an order). */
   async order(id: string, as: DemoUser = 'dispatcher1'): Promise<Order> {
     const res = await (await this.as(as)).get(`/api/work-orders/${id}`);
@@ -254,7 +283,8 @@ export class RepairWorld {
     return res.body as Order;
   }
 
-  async instanceState(processInstanceKey: string): Promise<{ state: string; activeElementIds: string[]; incidents: unknown[] }> {
+  /** GET /api/process-instances/:key as the manager. */
+  async instance(processInstanceKey: string): Promise<{ state: string; activeElementIds: string[]; incidents: unknown[]; variables: Record<string, any> }> {
     const res = await (await this.as('manager1')).get(`/api/process-instances/${processInstanceKey}`);
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     return res.body;
@@ -265,6 +295,13 @@ export class RepairWorld {
   /** GET /api/tasks as `user`: the open tasks of the order this user sees (optionally of one kind). */
   async tasks(user: DemoUser, workOrderId: string, kind?: string): Promise<Task[]> {
     const query = `workOrderId=${workOrderId}${kind ? `&kind=${kind}` : ''}`;
+    const res = await (await this.as(user)).get(`/api/tasks?${query}`);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    return res.body.items as Task[];
+  }
+
+  /** GET /api/tasks?<query> as `user` (any filters: kind, state, assignee …). */
+  async taskQuery(user: DemoUser, query: string): Promise<Task[]> {
     const res = await (await this.as(user)).get(`/api/tasks?${query}`);
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     return res.body.items as Task[];
@@ -333,9 +370,9 @@ export class RepairWorld {
 
   /* ------------------------------------------------------------ notifications */
 
-  /** GET /api/notifications?workOrderId= as `user`: the messages that reached them. */
-  async notifications(user: DemoUser, workOrderId: string): Promise<Notification[]> {
-    const res = await (await this.as(user)).get(`/api/notifications?workOrderId=${workOrderId}&limit=500`);
+  /** GET /api/notifications as `user` (of one order, when given): the messages that reached them. */
+  async notifications(user: DemoUser, workOrderId?: string): Promise<Notification[]> {
+    const res = await (await this.as(user)).get(`/api/notifications?limit=500${workOrderId ? `&workOrderId=${workOrderId}` : ''}`);
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     return res.body.items as Notification[];
   }

@@ -8,13 +8,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { getModels } from '../../domain/models.js';
-import { deadline, entries, expectBreached, expectMet, expectOpen, local, localDay, plus } from './support.js';
-import { ServiceWorld, endOfDayOf } from './service-support.js';
+import { RepairWorld, deadline, endOfLocalDay, entries, expectBreached, expectMet, expectOpen, local, localDay, plus } from './support.js';
 
-let world: ServiceWorld;
+let world: RepairWorld;
 
 beforeAll(async () => {
-  world = await ServiceWorld.start('2026-11-23T08:00:00+08:00');
+  world = await RepairWorld.start('2026-11-23T08:00:00+08:00');
 });
 
 afterAll(async () => {
@@ -32,7 +31,7 @@ describe('urgent appeal (R-URG-1, R-URG-2)', () => {
     expect(order).toMatchObject({ status: 'dispatched', priority: 2, assignedUnitId: 'U-A' });
     expect(order.fields.urgent).toBe(true);
     expectOpen(deadline(order, 'urgent-handling'), plus(at, 'PT30M'));
-    expectOpen(deadline(order, 'urgent-report'), endOfDayOf(at));
+    expectOpen(deadline(order, 'urgent-report'), endOfLocalDay(at));
     const calls = (await world.notifications('unitA1', order.id)).filter((n) => n.channel === 'phone');
     expect(calls).toHaveLength(1);
     expect(calls[0]!.text).toContain('加急');
@@ -53,7 +52,7 @@ describe('urgent appeal (R-URG-1, R-URG-2)', () => {
     const done = await world.order(order.id);
     expect(done.status).toBe('closed');
     expectMet(deadline(done, 'urgent-handling'), plus(at, 'PT30M'), plus(at, 'PT29M'));
-    expectMet(deadline(done, 'urgent-report'), endOfDayOf(at), plus(at, 'PT89M'));
+    expectMet(deadline(done, 'urgent-report'), endOfLocalDay(at), plus(at, 'PT89M'));
     expect(done.deadlines.every((d) => !d.breached)).toBe(true);
     expect(entries(done, 'escalation')).toHaveLength(0);
     expect((await world.instance(done.processInstanceKey)).state).toBe('completed');
@@ -85,7 +84,7 @@ describe('urgent appeal deadlines (R-URG-3)', () => {
     const done = await world.order(order.id);
     expect(done.status).toBe('closed');
     expectBreached(deadline(done, 'urgent-handling'), plus(at, 'PT30M'));
-    expectMet(deadline(done, 'urgent-report'), endOfDayOf(at), plus(at, 'PT30M'));
+    expectMet(deadline(done, 'urgent-report'), endOfLocalDay(at), plus(at, 'PT30M'));
   });
 
   it('R-URG-3: no report by 23:59:59 → breached and escalated; a report at 23:59:58 would have been in time', async () => {
@@ -96,11 +95,11 @@ describe('urgent appeal deadlines (R-URG-3)', () => {
 
     await world.pin(local(localDay(at), '23:59:58'));
     let now = await world.order(order.id);
-    expectOpen(deadline(now, 'urgent-report'), endOfDayOf(at));
+    expectOpen(deadline(now, 'urgent-report'), endOfLocalDay(at));
 
     await world.advance('PT1S');
     now = await world.order(order.id);
-    expectBreached(deadline(now, 'urgent-report'), endOfDayOf(at));
+    expectBreached(deadline(now, 'urgent-report'), endOfLocalDay(at));
     expect(now.status).toBe('escalated');
     expect((await world.notifications('supervisor1', order.id)).filter((n) => n.text.includes('当日电话反馈'))).toHaveLength(1);
 
@@ -108,7 +107,7 @@ describe('urgent appeal deadlines (R-URG-3)', () => {
     await world.completeTask('unitA1', order.id, 'urgent-report');
     const done = await world.order(order.id);
     expect(done.status).toBe('closed');
-    expectBreached(deadline(done, 'urgent-report'), endOfDayOf(at));
+    expectBreached(deadline(done, 'urgent-report'), endOfLocalDay(at));
     expectMet(deadline(done, 'urgent-handling'), plus(at, 'PT30M'), plus(at, 'PT10M'));
   });
 
@@ -118,7 +117,7 @@ describe('urgent appeal deadlines (R-URG-3)', () => {
 
     await world.advance('PT14M59S'); // 23:59:59
     let now = await world.order(order.id);
-    expectBreached(deadline(now, 'urgent-report'), endOfDayOf(at));
+    expectBreached(deadline(now, 'urgent-report'), endOfLocalDay(at));
     expectOpen(deadline(now, 'urgent-handling'), plus(at, 'PT30M'));
 
     await world.advance('PT15M1S'); // 00:15:00, the handling is late too

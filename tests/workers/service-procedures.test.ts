@@ -11,12 +11,12 @@ import { describe, expect, it } from 'vitest';
 import type { OutageEvent, OutagePatch, OutageStore } from '../../domain/outages.js';
 import { flowElements, parseModel, processes, taskHeaders } from '../../engine/lint/index.js';
 import checkPaidScope, { outOfScopeReason } from '../../workers/check-paid-scope.js';
-import escalateOverdue from '../../workers/escalate-overdue.js';
 import openUrgentAppeal from '../../workers/open-urgent-appeal.js';
 import recordComplaintContact from '../../workers/record-complaint-contact.js';
 import recordFee from '../../workers/record-fee.js';
+import recordOverdue from '../../workers/record-overdue.js';
+import recordStep from '../../workers/record-step.js';
 import scheduleOutageNotice from '../../workers/schedule-outage-notice.js';
-import updateOrder from '../../workers/update-order.js';
 import { fakes, job } from './fakes.js';
 
 /** Task headers of an element of one of processes/*.bpmn (without `kind`). */
@@ -63,13 +63,13 @@ describe('open-urgent-appeal', () => {
   });
 });
 
-describe('escalate-overdue', () => {
+describe('record-overdue in the service procedures', () => {
   it('R-URG-3: breached, escalated and told once, however often the timers fire for the same due time', async () => {
     const { deps, orders, notifier } = fakes();
-    const handler = escalateOverdue.createHandler(deps);
+    const handler = recordOverdue.createHandler(deps);
     const vars = { reportDueAt: '2026-11-23T23:59:59+08:00', currentUnitId: 'U-A' };
-    await handler(job('escalate-overdue', vars, await headers('urgent-appeal', 'escalate-report-overdue-early'), 'first'));
-    await handler(job('escalate-overdue', vars, await headers('urgent-appeal', 'escalate-report-overdue'), 'second'));
+    await handler(job('record-overdue', vars, await headers('urgent-appeal', 'escalate-report-overdue-early'), 'first'));
+    await handler(job('record-overdue', vars, await headers('urgent-appeal', 'escalate-report-overdue'), 'second'));
     expect(orders.closes.map((c) => [c.name, c.outcome])).toEqual([
       ['urgent-report', 'breached'],
       ['urgent-report', 'breached'],
@@ -82,23 +82,23 @@ describe('escalate-overdue', () => {
 
   it('R-CMP-3: the handler group is resolved from the process', async () => {
     const { deps, notifier } = fakes();
-    await escalateOverdue.createHandler(deps)(
-      job('escalate-overdue', { contactDueAt: '2026-11-23T10:30:00+08:00', handlerGroup: 'manager' }, await headers('complaint', 'escalate-contact')),
+    await recordOverdue.createHandler(deps)(
+      job('record-overdue', { contactDueAt: '2026-11-23T10:30:00+08:00', handlerGroup: 'manager' }, await headers('complaint', 'escalate-contact')),
     );
     expect(notifier.sent.map((m) => m.to).sort()).toEqual(['group:manager', 'group:supervisor']);
   });
 
   it('a deadline the worker does not know fails the job without retries', async () => {
     const { deps } = fakes();
-    const outcome = await escalateOverdue.createHandler(deps)(job('escalate-overdue', {}, { deadline: 'sign-off' }));
+    const outcome = await recordOverdue.createHandler(deps)(job('record-overdue', {}, { deadline: 'sign-off' }));
     expect(outcome).toMatchObject({ outcome: 'fail', retries: 0 });
   });
 });
 
-describe('update-order', () => {
+describe('record-step in the service procedures', () => {
   it('R-PAID-1: refused with the reason kept on the order and told to the resident', async () => {
     const { deps, orders, notifier } = fakes();
-    await updateOrder.createHandler(deps)(job('update-order', { refusalReason: '家电维修不属于服务范围' }, await headers('paid-service', 'refuse-out-of-scope')));
+    await recordStep.createHandler(deps)(job('record-step', { refusalReason: '家电维修不属于服务范围' }, await headers('paid-service', 'refuse-out-of-scope')));
     expect(orders.order()).toMatchObject({ status: 'rejected', fields: { refusalReason: '家电维修不属于服务范围' } });
     expect(notifier.to('resident')[0]!.text).toContain('家电维修不属于服务范围');
   });
@@ -109,15 +109,21 @@ describe('update-order', () => {
       ['2026-11-24T00:00:01+08:00', 'breached'],
     ] as const) {
       const { deps, orders } = fakes(now);
-      await updateOrder.createHandler(deps)(job('update-order', { reportDueAt: '2026-11-23T23:59:59+08:00' }, await headers('urgent-appeal', 'close-urgent-appeal')));
+      await recordStep.createHandler(deps)(job('record-step', { reportDueAt: '2026-11-23T23:59:59+08:00' }, await headers('urgent-appeal', 'close-urgent-appeal')));
       expect(orders.closes).toMatchObject([{ name: 'urgent-report', outcome }]);
       expect(orders.order().status).toBe('closed');
     }
   });
 
-  it('a model that asks to record an unknown variable fails the job', async () => {
+  it('a model that names an unknown deadline to meet fails the job', async () => {
     const { deps } = fakes();
-    expect(await updateOrder.createHandler(deps)(job('update-order', {}, { record: 'password' }))).toMatchObject({ outcome: 'fail', retries: 0 });
+    expect(await recordStep.createHandler(deps)(job('record-step', {}, { meetDeadlines: 'sign-off', note: 'x' }))).toMatchObject({ outcome: 'fail', retries: 0 });
+  });
+
+  it('R-PAID-6: closing keeps the return visit\'s rating on the order', async () => {
+    const { deps, orders } = fakes();
+    await recordStep.createHandler(deps)(job('record-step', { satisfied: true, rating: 4, comment: '不错' }, await headers('paid-service', 'close-paid-service')));
+    expect(orders.order()).toMatchObject({ status: 'closed', fields: { rating: { score: 4, satisfied: true, comment: '不错' } } });
   });
 });
 
