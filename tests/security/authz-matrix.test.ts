@@ -200,7 +200,7 @@ describe('object level: 0 leaks', () => {
 
   it('a technician (or anyone but the process owner) cannot deploy a model; the deployed versions stay as they were', async () => {
     const before = (await as('owner1').get('/api/processes')).body;
-    const xml = (await as('owner1').get('/api/processes/repair/xml')).text;
+    const xml = (await as('owner1').get('/api/processes/repair/xml')).body as string;
     for (const u of ['tech1', 'dispatcher1', 'manager1', 'admin1', 'resident1'] as const) {
       expect((await as(u).post('/api/deployments', { name: 'repair.bpmn', xml })).status, u).toBe(403);
     }
