@@ -17,7 +17,7 @@ import { clockRoutes } from './clock/router.js';
 import { ClockService } from './clock/service.js';
 import type { AppConfig } from './config.js';
 import { directoryRoutes } from './directory/router.js';
-import { errorMiddleware, methodNotAllowedMiddleware, notFoundMiddleware, UnsupportedMediaType } from './errors.js';
+import { errorMiddleware, loadShedding, methodNotAllowedMiddleware, notFoundMiddleware, UnsupportedMediaType } from './errors.js';
 import { communityRoutes } from './communities/router.js';
 import { healthRoutes } from './health/router.js';
 import { legacyRegisterRoutes } from './legacy-register/router.js';
@@ -158,6 +158,15 @@ export function createApp(deps: AppDeps): Express {
     res.setHeader('Cache-Control', 'no-store');
     next();
   });
+  let lastShedLog = Number.NEGATIVE_INFINITY;
+  app.use(
+    '/api',
+    loadShedding(config.maxInFlight, (inFlight) => {
+      const now = performance.now(); // real time: the engine clock may be frozen or moved
+      if (now - lastShedLog > 10_000) logger.warn('overloaded: answering 503 Retry-After', { inFlight, maxInFlight: config.maxInFlight });
+      lastShedLog = now;
+    }),
+  );
   app.use(methodNotAllowedMiddleware(endpoints));
   app.use('/api', requireJsonBody(new Set(endpoints.filter((e) => e.consumes).map((e) => e.path))));
   app.use('/api', express.json({ limit: config.bodyLimit, type: ['application/json', 'application/*+json'] }));

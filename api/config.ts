@@ -50,6 +50,11 @@ export const envSchema = z
       .default('8h')
       .refine((v) => (parseTtlSeconds(v) ?? 0) > 0, 'must be seconds, 8h-style or an ISO duration (PT8H)'),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).optional(),
+    /**
+     * Back-pressure: API requests served at once; beyond it the API answers 503 with
+     * Retry-After instead of queueing more work on a slow database or engine.
+     */
+    MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(100_000).default(256),
     /** Largest JSON body accepted (body-parser size syntax). */
     BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)?$/i, 'must be a size such as 1mb').default('1mb'),
     /** R-NOTE-1: HTTP SMS gateway for `sms` notifications; unset = they are stored only (the app shows them). */
@@ -82,6 +87,8 @@ export interface AppConfig {
   tokenTtlSeconds: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   bodyLimit: string;
+  /** API requests served at once before 503 + Retry-After (back-pressure). */
+  maxInFlight: number;
   /** R-NOTE-1: where `sms` notifications go; none = stored only. */
   smsGateway?: { url: string; token?: string };
 }
@@ -116,6 +123,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     tokenTtlSeconds: parseTtlSeconds(e.TOKEN_TTL) ?? 8 * 3600,
     logLevel: e.LOG_LEVEL ?? (e.MODE === 'test' ? 'warn' : 'info'),
     bodyLimit: e.BODY_LIMIT,
+    maxInFlight: e.MAX_IN_FLIGHT,
     ...(e.SMS_GATEWAY_URL ? { smsGateway: { url: e.SMS_GATEWAY_URL, ...(e.SMS_GATEWAY_TOKEN ? { token: e.SMS_GATEWAY_TOKEN } : {}) } } : {}),
   };
 }

@@ -107,7 +107,12 @@ export class RateLimited extends DomainError {
 /** 503: a dependency (database, engine) is not available. Never caused by client input. */
 export class ServiceUnavailable extends DomainError {
   readonly status = 503;
-  constructor(message = 'The service is temporarily unavailable.', code = 'SERVICE_UNAVAILABLE') {
+  constructor(
+    message = 'The service is temporarily unavailable.',
+    code = 'SERVICE_UNAVAILABLE',
+    /** Sent as Retry-After when known (back-pressure). */
+    readonly retryAfterSeconds?: number,
+  ) {
     super(code, message);
   }
 }
@@ -203,7 +208,7 @@ export function errorMiddleware(logger: Logger): ErrorRequestHandler {
     }
     const domain = toDomainError(err);
     if (domain) {
-      if (domain instanceof RateLimited && domain.retryAfterSeconds !== undefined) {
+      if ((domain instanceof RateLimited || domain instanceof ServiceUnavailable) && domain.retryAfterSeconds !== undefined) {
         res.setHeader('Retry-After', String(domain.retryAfterSeconds));
       }
       if (domain instanceof MethodNotAllowed) res.setHeader('Allow', domain.allow.join(', '));
@@ -224,6 +229,34 @@ export function errorMiddleware(logger: Logger): ErrorRequestHandler {
 export const notFoundMiddleware: RequestHandler = (req, _res, next) => {
   next(new NotFound(`No route ${req.method} ${req.path}.`, 'ROUTE_NOT_FOUND'));
 };
+
+/**
+ * Back-pressure: at most `maxInFlight` API requests are served at once. One
+ * more is answered at once with 503 and `Retry-After`, so that a slow database
+ * or a backed-up engine makes clients wait on their side instead of piling
+ * requests (and memory) up here; as answers go out, new requests are taken
+ * again. `/api/health` is exempt: the orchestrator must still see the state.
+ */
+export function loadShedding(maxInFlight: number, onShed?: (inFlight: number) => void): RequestHandler {
+  let inFlight = 0;
+  return (req, res, next) => {
+    if (req.path === '/health') return next();
+    if (inFlight >= maxInFlight) {
+      onShed?.(inFlight);
+      return next(new ServiceUnavailable('The server is busy; try again shortly.', 'OVERLOADED', 1));
+    }
+    inFlight++;
+    let done = false;
+    const release = (): void => {
+      if (done) return;
+      done = true;
+      inFlight--;
+    };
+    res.once('finish', release);
+    res.once('close', release);
+    next();
+  };
+}
 
 /**
  * A request for a path the API has, with a method it does not have: 405 with

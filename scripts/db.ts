@@ -101,6 +101,8 @@ export interface StartDatabaseOptions {
   quiet?: boolean;
   /** How long to wait for the "ready" line; default 30 s. */
   readyTimeoutMs?: number;
+  /** Start a FerretDB of its own even when MONGODB_URI is set (tests that pause or kill their database). */
+  ownServer?: boolean;
 }
 
 export interface RunningDatabase {
@@ -108,6 +110,8 @@ export interface RunningDatabase {
   uri: string;
   /** Stops the FerretDB child; a no-op when MONGODB_URI was given. */
   stop(): Promise<void>;
+  /** The FerretDB child's process id (absent when MONGODB_URI was given). */
+  pid?: number;
 }
 
 const children = new Set<ChildProcess>();
@@ -127,7 +131,7 @@ function killChildrenOnExit(): void {
  * MONGODB_URI when set; otherwise starts FerretDB on a free loopback port.
  */
 export async function startDatabase(options: StartDatabaseOptions = {}): Promise<RunningDatabase> {
-  const given = process.env.MONGODB_URI;
+  const given = options.ownServer ? undefined : process.env.MONGODB_URI;
   if (given) {
     if (!options.quiet) log(`using MONGODB_URI (no FerretDB started)`);
     return { uri: given, stop: async () => {} };
@@ -217,5 +221,5 @@ export async function startDatabase(options: StartDatabaseOptions = {}): Promise
     })();
     return stopping;
   };
-  return { uri, stop };
+  return { uri, stop, ...(child.pid !== undefined ? { pid: child.pid } : {}) };
 }

@@ -97,7 +97,8 @@ export function buildOpenApiDocument(endpoints: readonly Endpoint[], info: OpenA
   const paths: Record<string, Record<string, Json>> = {};
 
   for (const ep of endpoints) {
-    const errorStatuses = new Set<number>([500, ...(ep.errors ?? [])]);
+    // 503 + Retry-After: back-pressure (api/errors.ts loadShedding) on every operation but health.
+    const errorStatuses = new Set<number>([500, ...(ep.path === '/health' ? [] : [503]), ...(ep.errors ?? [])]);
     if (ep.body || ep.query || ep.params) errorStatuses.add(400);
     if (ep.access !== 'public') {
       errorStatuses.add(401);
