@@ -73,7 +73,71 @@ export class ModelError extends Error {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type ModdleElement = any;
 
-const typeResolver = TypeResolver({ ...Elements });
+/**
+ * Dead-path elimination without the walk. bpmn-elements propagates a
+ * discarded sequence flow through everything downstream of it, once per path:
+ * a merge gateway reached by two discarded flows discards its outbound flows
+ * twice, so a model with many exclusive merges in a row (repair.bpmn) walks an
+ * exponential number of paths — ≈ 9 000 flow discards per repair lifecycle,
+ * most of the engine's CPU. A discard only matters to a parallel join (it
+ * waits for a take or a discard on each inbound flow); everywhere else it just
+ * discards again. So a flow from which no parallel join is reachable ends the
+ * walk at once, the way bpmn-elements itself ends a discard that loops back
+ * (`flow.looped`, which the process execution counts as the flow being done).
+ * Flows that can reach a parallel join keep the full walk.
+ */
+function pruningTypes(definitions: ModdleElement): Record<string, unknown> {
+  const incoming = new Map<string, string[]>(); // target id → source ids
+  const joins: string[] = [];
+  const visit = (container: ModdleElement): void => {
+    for (const el of container.flowElements ?? []) {
+      if (el.$type === 'bpmn:SequenceFlow') {
+        const target = el.targetRef?.id;
+        const source = el.sourceRef?.id;
+        if (target && source) incoming.set(target, [...(incoming.get(target) ?? []), source]);
+      }
+      if (el.flowElements) visit(el);
+    }
+  };
+  for (const root of definitions.rootElements ?? []) visit(root);
+  const byId = new Map<string, ModdleElement>();
+  const index = (container: ModdleElement): void => {
+    for (const el of container.flowElements ?? []) {
+      byId.set(el.id, el);
+      if (el.flowElements) index(el);
+    }
+  };
+  for (const root of definitions.rootElements ?? []) index(root);
+  for (const [target, sources] of incoming) {
+    if (byId.get(target)?.$type === 'bpmn:ParallelGateway' && sources.length > 1) joins.push(target);
+  }
+  // Every element from which a parallel join can be reached (the joins included).
+  const reachesJoin = new Set<string>(joins);
+  const queue = [...joins];
+  while (queue.length) {
+    const id = queue.pop() as string;
+    for (const source of incoming.get(id) ?? []) {
+      if (!reachesJoin.has(source)) {
+        reachesJoin.add(source);
+        queue.push(source);
+      }
+    }
+  }
+  const Base = Elements.SequenceFlow as unknown as { prototype: Record<string, unknown> } & ((...args: unknown[]) => void);
+  const kCounters = Symbol.for('counters');
+  function SequenceFlow(this: ModdleElement, flowDef: ModdleElement, context: unknown): void {
+    Base.call(this, flowDef, context);
+    this.discardEndsHere = !reachesJoin.has(flowDef.targetId);
+  }
+  SequenceFlow.prototype = Object.create(Base.prototype);
+  SequenceFlow.prototype.constructor = SequenceFlow;
+  SequenceFlow.prototype.discard = function discard(this: ModdleElement, content: ModdleElement = {}) {
+    if (!this.discardEndsHere) return (Base.prototype.discard as (c: unknown) => unknown).call(this, content);
+    ++this[kCounters].looped;
+    return this._publishEvent('looped', content);
+  };
+  return { ...Elements, SequenceFlow };
+}
 
 function text(value: unknown): string | undefined {
   if (value === undefined || value === null) return undefined;
@@ -187,7 +251,7 @@ export async function readModel(xml: string): Promise<ProcessModel[]> {
   if (processes.length === 0) throw new ModelError('the model has no executable process');
   if (processes.length > 1) throw new ModelError('one executable process per file: split the model');
 
-  const sourceContext = serializer(parsed as never, typeResolver);
+  const sourceContext = serializer(parsed as never, TypeResolver(pruningTypes(definitions) as never));
   return processes.map((proc) => {
     const elements = new Map<string, ElementInfo>();
     walk(proc, elements);

@@ -206,6 +206,38 @@ describe('BPMN errors and messages', () => {
   });
 });
 
+describe('dead paths (exclusive choices)', () => {
+  it('eight exclusive diamonds in a row take the chosen branch each time and end once', async () => {
+    await engine.deploy(['diamonds', 'join'].map(fixture));
+    record(engine, 'diamond-last');
+    record(engine, 'join-a');
+    record(engine, 'join-b');
+    const { processInstanceKey } = await engine.startInstance('diamonds', { pick: 1 });
+    await engine.idle();
+    const inst = await engine.getInstance(processInstanceKey);
+    expect(inst?.state).toBe('completed');
+    for (let i = 1; i <= 8; i++) {
+      expect(inst?.completedElementIds).toContain(i % 2 === 1 ? `a${i}` : `b${i}`);
+      expect(inst?.completedElementIds).not.toContain(i % 2 === 1 ? `b${i}` : `a${i}`);
+    }
+    expect(seen['diamond-last']!.filter((j) => j.processInstanceKey === processInstanceKey)).toHaveLength(1);
+  });
+
+  it('a parallel join behind an exclusive choice is released by the discarded branch, and waits for a taken one', async () => {
+    const skipped = await engine.startInstance('join', { go: false });
+    const taken = await engine.startInstance('join', { go: true });
+    await engine.idle();
+    const s = await engine.getInstance(skipped.processInstanceKey);
+    expect(s?.state).toBe('completed');
+    expect(s?.completedElementIds).toEqual(expect.arrayContaining(['jobA', 'endSkipped', 'joinAll', 'endJoined']));
+    expect(s?.completedElementIds).not.toContain('jobB');
+    const t = await engine.getInstance(taken.processInstanceKey);
+    expect(t?.state).toBe('completed');
+    expect(t?.completedElementIds).toEqual(expect.arrayContaining(['jobA', 'jobB', 'joinAll', 'endJoined']));
+    expect(seen['join-b']!.filter((j) => j.processInstanceKey === skipped.processInstanceKey)).toHaveLength(0);
+  });
+});
+
 describe('versions', () => {
   it('a redeploy of the same XML is not a new version; a changed model is, and running instances keep theirs', async () => {
     const [again] = await engine.deploy([fixture('basic')]);
