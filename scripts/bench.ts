@@ -6,15 +6,37 @@
  *
  *   BENCH_ORDERS=200 BENCH_CONCURRENCY=16 BENCH_TIMERS=1000 npm run bench
  *
- * Prints lifecycles/s, jobs/s, job activation latency p50/p99 and timer
- * lateness p50/p99, plus the machine it ran on.
+ * Then, on the same database: a few real repair orders are left open at their
+ * sign-off (engine clock pinned, so no deadline falls due while measuring) and
+ * cloned — instance, jobs, user tasks, timer, subscriptions, work order and
+ * timeline, with new keys and ids — with insertMany up to BENCH_OPEN_ORDERS
+ * open orders. A fresh server process is started on that database (restart
+ * recovery: process start → engine.start() done → first API answer), driven
+ * at a fixed 200 requests/s for BENCH_API_SECONDS by autocannon with the read
+ * mix of the tasklist and the ledger as logged-in users (GET /api/tasks,
+ * GET /api/work-orders?…, GET /api/work-orders/:id), and asked for its memory
+ * (RSS, heap after a full GC). Then the database grows to
+ * BENCH_RESTART_ORDERS open orders and a fresh process is timed again.
+ *
+ *   BENCH_OPEN_ORDERS=10000 BENCH_RESTART_ORDERS=100000 npm run bench
+ *
+ * Prints lifecycles/s, jobs/s, job activation latency p50/p99, timer lateness
+ * p50/p99, API latency p50/p99, memory and restart times, plus the machine it
+ * ran on. Everything listens on 127.0.0.1 only.
  */
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import mongoose from 'mongoose';
+
+const { EJSON } = mongoose.mongo.BSON;
+type Document = Record<string, unknown>;
 import { loadConfig } from '../api/config.js';
 import { createLogger } from '../api/logger.js';
-import type { EmbeddedEngine } from '../engine/embedded/index.js';
+import { EmbeddedEngine } from '../engine/embedded/index.js';
 import type { UserTask } from '../engine/port.js';
 import { startDatabase } from './db.js';
 import { startServer } from './server.js';
@@ -22,6 +44,13 @@ import { startServer } from './server.js';
 const ORDERS = Number(process.env.BENCH_ORDERS ?? 200);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const TIMERS = Number(process.env.BENCH_TIMERS ?? 1000);
+const OPEN_ORDERS = Number(process.env.BENCH_OPEN_ORDERS ?? 2000);
+const RESTART_ORDERS = Number(process.env.BENCH_RESTART_ORDERS ?? 10000);
+const API_SECONDS = Number(process.env.BENCH_API_SECONDS ?? 20);
+const API_RATE = 200;
+/** Real orders left open and used as the templates of the clones. */
+const SEED_ORDERS = 4;
+const HOST = '127.0.0.1';
 
 function percentile(values: number[], p: number): number {
   if (values.length === 0) return NaN;
@@ -45,7 +74,7 @@ const timerProbe = `<?xml version="1.0" encoding="UTF-8"?>
 async function main(): Promise<void> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'propflow-bench-'));
   const db = await startDatabase({ dataDir, quiet: true });
-  const config = loadConfig({ MODE: 'demo', PORT: '0', LOG_LEVEL: 'warn', CLOCK_CONTROL: 'true' });
+  const config = loadConfig({ MODE: 'demo', HOST, PORT: '0', LOG_LEVEL: 'warn', CLOCK_CONTROL: 'true' });
   const profile = process.env.BENCH_PROFILE === '1';
   const server = await startServer({ config, mongodbUri: db.uri, logger: createLogger({ level: 'warn' }), monitorCommands: profile });
   const engine = server.engine as EmbeddedEngine;
@@ -103,6 +132,7 @@ async function main(): Promise<void> {
     'return-visit': { user: 'dispatcher1', variables: () => ({ satisfied: true, rating: 5 }) },
   };
   let failures = 0;
+  let autoAnswer = true;
   const closed = new Set<string>();
   let onClosed: (() => void) | undefined;
   engine.onUserTaskEvent(async (event) => {
@@ -112,7 +142,7 @@ async function main(): Promise<void> {
       onClosed?.();
       return;
     }
-    if (event.type !== 'created') return;
+    if (event.type !== 'created' || !autoAnswer) return;
     const answer = answers[event.task.kind];
     if (!answer) return;
     const task: UserTask = event.task;
@@ -203,14 +233,286 @@ async function main(): Promise<void> {
     for (const [key, c] of rows) process.stdout.write(`  ${fmt(c.ms, 0).padStart(8)} ms  ${String(c.n).padStart(6)} ×  ${fmt(c.ms / c.n, 2).padStart(7)} ms  ${key}\n`);
   }
 
+  // ---- Phase 3: real open orders as templates; the clock pinned so that no deadline falls due from here on
+  autoAnswer = false;
+  const seedIds: string[] = [];
+  for (let i = 0; i < SEED_ORDERS; i++) {
+    const res = await post('dispatcher1', '/api/work-orders', order(i));
+    if (res.status !== 201) throw new Error(`seed order: ${res.status} ${JSON.stringify(res.body)}`);
+    seedIds.push((res.body as { id: string }).id);
+  }
+  await engine.idle(60_000);
+  await engine.advanceClock({ pin: engine.clock.now() });
   await server.close();
+
+  const conn = await mongoose.createConnection(db.uri).asPromise();
+  const templates = await loadTemplates(conn, seedIds);
+  let open = SEED_ORDERS;
+  const grow = async (target: number): Promise<number> => {
+    const t = performance.now();
+    open = await cloneOrders(conn, templates, open, target);
+    return (performance.now() - t) / 1000;
+  };
+
+  // ---- Phase 4: a fresh server process with OPEN_ORDERS open orders: restart time, API latency, memory
+  const grownIn = await grow(OPEN_ORDERS);
+  const first = await startChild(db.uri);
+  const apiResult = await apiLoad(first, await openOrderIds(conn, 200));
+  const memory = await first.memory();
+  await first.stop();
+  const out = [
+    `open orders: ${open} (${SEED_ORDERS} real, the rest cloned in ${fmt(grownIn, 1)} s; engine clock pinned)`,
+    `restart with ${open} open orders: engine.start() done ${fmt(first.engineStartedMs / 1000, 2)} s, listening ${fmt(first.listeningMs / 1000, 2)} s, first API answer ${fmt(first.firstAnswerMs / 1000, 2)} s after process start`,
+    `API at ${API_RATE} requests/s for ${API_SECONDS} s (${apiResult.mix}): p50 ${fmt(apiResult.p50, 0)} ms, p99 ${fmt(apiResult.p99, 0)} ms, max ${fmt(apiResult.max, 0)} ms; ${apiResult.requests} requests, ${apiResult.non2xx} not 2xx, ${apiResult.errors} errors; one request alone: ${apiResult.alone}`,
+    `memory of the server process with ${open} open orders after that load: rss ${fmt(memory.rss / 2 ** 20, 0)} MiB, heap used after GC ${fmt(memory.heapUsed / 2 ** 20, 0)} MiB (rss right after start ${fmt(first.startRss / 2 ** 20, 0)} MiB)`,
+  ];
+  process.stdout.write(out.join('\n') + '\n');
+
+  // ---- Phase 5: restart with RESTART_ORDERS open orders
+  let restartFailed = false;
+  if (RESTART_ORDERS > open) {
+    const grownIn2 = await grow(RESTART_ORDERS);
+    const second = await startChild(db.uri);
+    const rss = second.startRss;
+    await second.stop();
+    process.stdout.write(
+      `restart with ${open} open orders (cloned in ${fmt(grownIn2, 1)} s more): engine.start() done ${fmt(second.engineStartedMs / 1000, 2)} s, listening ${fmt(second.listeningMs / 1000, 2)} s, first API answer ${fmt(second.firstAnswerMs / 1000, 2)} s after process start; rss ${fmt(rss / 2 ** 20, 0)} MiB\n`,
+    );
+    restartFailed = second.firstAnswerMs <= 0;
+  }
+
+  await conn.close();
   await db.stop();
   await rm(dataDir, { recursive: true, force: true });
   void started;
-  process.exit(failures > 0 || lateness.length < TIMERS ? 1 : 0);
+  process.exit(failures > 0 || lateness.length < TIMERS || restartFailed ? 1 : 0);
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(`bench failed: ${(err as Error).stack ?? String(err)}\n`);
-  process.exit(1);
-});
+/* ------------------------------------------------------------ cloning open orders */
+
+interface Template {
+  order: Document;
+  instance: Document;
+  jobs: Document[];
+  tasks: Document[];
+  timers: Document[];
+  subscriptions: Document[];
+  timeline: Document[];
+}
+
+async function loadTemplates(conn: mongoose.Connection, orderIds: string[]): Promise<Template[]> {
+  const db = conn.db!;
+  const templates: Template[] = [];
+  for (const id of orderIds) {
+    const order = await db.collection('work_orders').findOne({ _id: new mongoose.Types.ObjectId(id) });
+    const key = order?.processInstanceKey as string | undefined;
+    if (!order || !key) throw new Error(`seed order ${id} has no process instance`);
+    const instance = await db.collection<Document>('engine_instances').findOne({ _id: key as never });
+    if (!instance || instance.state !== 'active') throw new Error(`seed order ${id}: instance ${key} is not active`);
+    templates.push({
+      order,
+      instance,
+      jobs: await db.collection('engine_jobs').find({ instanceKey: key, state: { $ne: 'done' } }).toArray(),
+      tasks: await db.collection('engine_user_tasks').find({ processInstanceKey: key, state: 'created' }).toArray(),
+      timers: await db.collection('engine_timers').find({ _id: key as never }).toArray(),
+      subscriptions: await db.collection('engine_subscriptions').find({ instanceKey: key, open: true }).toArray(),
+      timeline: await db.collection('timeline').find({ workOrderId: id }).toArray(),
+    });
+  }
+  return templates;
+}
+
+/**
+ * Adds clones of the templates until `target` open orders exist. Each clone gets a new
+ * instance key, work order id and number; every string holding the old ones is rewritten
+ * (ids of jobs and tasks are `${instanceKey}-${executionId}`).
+ */
+async function cloneOrders(conn: mongoose.Connection, templates: Template[], from: number, target: number): Promise<number> {
+  const db = conn.db!;
+  const BATCH = 500;
+  const names = ['work_orders', 'engine_instances', 'engine_jobs', 'engine_user_tasks', 'engine_timers', 'engine_subscriptions', 'timeline'] as const;
+  // One EJSON text per template and collection; clones are string replacements of it.
+  const texts = templates.map((t) => ({
+    key: t.instance._id as string,
+    id: String(t.order._id),
+    number: t.order.number as string,
+    docs: {
+      work_orders: [t.order],
+      engine_instances: [t.instance],
+      engine_jobs: t.jobs,
+      engine_user_tasks: t.tasks,
+      engine_timers: t.timers,
+      engine_subscriptions: t.subscriptions,
+      timeline: t.timeline.map(({ _id: _omit, ...rest }) => rest),
+    } as Record<(typeof names)[number], Document[]>,
+  })).map((t) => ({ ...t, json: Object.fromEntries(names.map((n) => [n, EJSON.stringify(t.docs[n], { relaxed: false })])) as Record<string, string> }));
+  let n = from;
+  const run = `${Date.now() % 100_000}`.padStart(5, '0');
+  while (n < target) {
+    const batch: Record<string, Document[]> = Object.fromEntries(names.map((c) => [c, []]));
+    for (let b = 0; b < BATCH && n < target; b++, n++) {
+      const t = texts[n % texts.length]!;
+      const key = `9${run}${String(n).padStart(10, '0')}`;
+      const id = new mongoose.Types.ObjectId().toHexString();
+      const number = `BX-BENCH-${run}-${n}`;
+      for (const c of names) {
+        const text = t.json[c]!.split(t.key).join(key).split(t.id).join(id).split(t.number).join(number);
+        batch[c]!.push(...(EJSON.parse(text, { relaxed: false }) as Document[]));
+      }
+    }
+    for (const c of names) if (batch[c]!.length) await db.collection(c).insertMany(batch[c]!, { ordered: false });
+  }
+  return n;
+}
+
+async function openOrderIds(conn: mongoose.Connection, max: number): Promise<string[]> {
+  const docs = await conn.db!.collection('work_orders').find({ status: { $nin: ['closed', 'withdrawn', 'rejected'] } }).limit(max).toArray();
+  return docs.map((d) => String(d._id));
+}
+
+/* ------------------------------------------------------------ a fresh server process */
+
+interface Child {
+  url: string;
+  engineStartedMs: number;
+  listeningMs: number;
+  firstAnswerMs: number;
+  startRss: number;
+  tokens: Record<string, string>;
+  memory(): Promise<{ rss: number; heapUsed: number }>;
+  stop(): Promise<void>;
+}
+
+async function startChild(mongodbUri: string): Promise<Child> {
+  const spawnedAt = performance.now();
+  const child: ChildProcess = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', fileURLToPath(import.meta.url)], {
+    env: { ...process.env, BENCH_ROLE: 'server', MONGODB_URI: mongodbUri },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const next = <T>(type: string): Promise<T> =>
+    new Promise((resolve, reject) => {
+      const onMessage = (m: { type: string }) => {
+        if (m.type !== type) return;
+        child.off('message', onMessage);
+        child.off('exit', onExit);
+        resolve(m as T);
+      };
+      const onExit = (code: number | null) => reject(new Error(`bench server exited with ${code}`));
+      child.on('message', onMessage);
+      child.once('exit', onExit);
+    });
+  const ready = await next<{ url: string; engineStartedMs: number; listeningMs: number; rss: number }>('ready');
+  // The first answer: a login (the first thing anyone asks).
+  const tokens: Record<string, string> = {};
+  let firstAnswerMs = 0;
+  for (const user of ['dispatcher1', 'unitA1']) {
+    const res = await fetch(`${ready.url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: user, password: 'demo' }),
+    });
+    if (!firstAnswerMs) firstAnswerMs = performance.now() - spawnedAt;
+    if (res.status !== 200) throw new Error(`login ${user}: ${res.status}`);
+    tokens[user] = ((await res.json()) as { token: string }).token;
+  }
+  return {
+    url: ready.url,
+    // Measured inside the child from its own start; the spawn itself is a few ms.
+    engineStartedMs: ready.engineStartedMs,
+    listeningMs: ready.listeningMs,
+    firstAnswerMs,
+    startRss: ready.rss,
+    tokens,
+    async memory() {
+      const result = next<{ rss: number; heapUsed: number }>('memory');
+      child.send('memory');
+      return result;
+    },
+    async stop() {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.send('stop');
+      await exited;
+    },
+  };
+}
+
+/** The server side of startChild (BENCH_ROLE=server): reports its start-up times and memory over IPC. */
+async function serveChild(): Promise<void> {
+  let engineStartedMs = 0;
+  const start = EmbeddedEngine.prototype.start;
+  EmbeddedEngine.prototype.start = async function (this: EmbeddedEngine) {
+    await start.call(this);
+    engineStartedMs = performance.now();
+  };
+  const config = loadConfig({ MODE: 'demo', HOST, PORT: '0', LOG_LEVEL: 'warn', CLOCK_CONTROL: 'true' });
+  const server = await startServer({ config, mongodbUri: process.env.MONGODB_URI as string, logger: createLogger({ level: 'warn' }) });
+  const send = (m: object) => process.send?.(m);
+  send({ type: 'ready', url: server.url, engineStartedMs, listeningMs: performance.now(), rss: process.memoryUsage().rss });
+  process.on('message', (m) => {
+    if (m === 'memory') {
+      (globalThis as { gc?: () => void }).gc?.();
+      const { rss, heapUsed } = process.memoryUsage();
+      send({ type: 'memory', rss, heapUsed });
+    } else if (m === 'stop') {
+      void server.close().then(() => process.exit(0));
+    }
+  });
+}
+
+/* ------------------------------------------------------------ API latency */
+
+async function apiLoad(child: Child, orderIds: string[]): Promise<{ alone: string; p50: number; p99: number; max: number; requests: number; non2xx: number; errors: number; mix: string }> {
+  const auth = (user: string) => ({ authorization: `Bearer ${child.tokens[user]}` });
+  // The tasklist and the ledger: 3 task lists, 2 ledger pages, 5 single orders in every 10 requests.
+  const requests: autocannon.Request[] = [];
+  for (let i = 0; i < 10; i++) {
+    if (i % 10 < 3) requests.push({ method: 'GET', path: '/api/tasks', headers: auth('unitA1') });
+    else if (i % 10 < 5) requests.push({ method: 'GET', path: '/api/work-orders?status=dispatched,signed&communityId=C001&limit=20', headers: auth('dispatcher1') });
+    else requests.push({ method: 'GET', path: `/api/work-orders/${orderIds[i % Math.max(1, orderIds.length)]}`, headers: auth('dispatcher1') });
+  }
+  // One request of each kind alone first: what each costs without a queue in front of it.
+  const alone: string[] = [];
+  for (const r of [requests[0]!, requests[3]!, requests[5]!]) {
+    const t = performance.now();
+    const res = await fetch(child.url + r.path, { headers: r.headers as Record<string, string> });
+    const size = (await res.arrayBuffer()).byteLength;
+    alone.push(`${r.path!.replace(/\/[0-9a-f]{24}$/, '/:id').replace(/\?.*/, '?…')} ${fmt(performance.now() - t, 0)} ms (${res.status}, ${fmt(size / 1024, 0)} KiB)`);
+  }
+  const ids = orderIds.length ? orderIds : [''];
+  let n = 0;
+  for (const r of requests) {
+    if (r.path?.startsWith('/api/work-orders/')) {
+      r.setupRequest = (req) => ({ ...req, path: `/api/work-orders/${ids[n++ % ids.length]}` });
+    }
+  }
+  const result = await autocannon({
+    url: child.url,
+    connections: 20,
+    overallRate: API_RATE,
+    duration: API_SECONDS,
+    timeout: 30,
+    requests,
+  });
+  return {
+    alone: alone.join(', '),
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    max: result.latency.max,
+    requests: result.requests.total,
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+    mix: '30 % GET /api/tasks as unitA1, 20 % GET /api/work-orders?status=…&communityId=C001&limit=20 and 50 % GET /api/work-orders/:id as dispatcher1',
+  };
+}
+
+if (process.env.BENCH_ROLE === 'server') {
+  serveChild().catch((err: unknown) => {
+    process.stderr.write(`bench server failed: ${(err as Error).stack ?? String(err)}\n`);
+    process.exit(1);
+  });
+} else {
+  main().catch((err: unknown) => {
+    process.stderr.write(`bench failed: ${(err as Error).stack ?? String(err)}\n`);
+    process.exit(1);
+  });
+}
