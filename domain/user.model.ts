@@ -14,6 +14,9 @@ export const ROLES = [
 ] as const;
 export type Role = (typeof ROLES)[number];
 
+/** Every role but the resident: the people who work for the property company. */
+export const STAFF_ROLES = ROLES.filter((r): r is Exclude<Role, 'resident'> => r !== 'resident');
+
 /** A resident's flat (房号): orders of a resident are for this flat only. */
 export interface Flat {
   communityId: string;

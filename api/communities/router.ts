@@ -14,8 +14,8 @@ import { getModels } from '../../domain/models.js';
 import { isIsoDate } from '../common-schemas.js';
 import { NotFound } from '../errors.js';
 import { endpoint, type Endpoint } from '../http.js';
+import { STAFF_ROLES } from '../../domain/user.model.js';
 
-const STAFF = ['dispatcher', 'unit', 'technician', 'supervisor', 'manager', 'finance', 'process-owner', 'admin'] as const;
 
 const communityParam = z.strictObject({ id: z.string().min(1).max(32).regex(/^[A-Za-z0-9_.-]+$/, 'is not a valid community id') });
 const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:mm (00:00–23:59)');
@@ -73,7 +73,7 @@ export function communityRoutes(conn: Connection): Endpoint[] {
       path: '/communities/:id/calendar',
       tag: 'communities',
       summary: "A community's working-hours calendar and duty groups (R-WO-5)",
-      access: STAFF,
+      access: STAFF_ROLES,
       params: communityParam,
       response: calendarView,
       handle: async ({ params }) => read(params.id),

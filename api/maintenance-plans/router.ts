@@ -8,8 +8,8 @@ import { idParam } from '../common-schemas.js';
 import { endpoint, type Endpoint } from '../http.js';
 import { createPlanBody, listPlansQuery, planList, planView } from './schemas.js';
 import type { MaintenancePlanService } from './service.js';
+import { STAFF_ROLES } from '../../domain/user.model.js';
 
-const STAFF = ['dispatcher', 'unit', 'technician', 'supervisor', 'manager', 'finance', 'process-owner', 'admin'] as const;
 
 export function maintenancePlanRoutes(service: MaintenancePlanService): Endpoint[] {
   return [
@@ -32,7 +32,7 @@ export function maintenancePlanRoutes(service: MaintenancePlanService): Endpoint
       path: '/maintenance-plans',
       tag: 'maintenance-plans',
       summary: 'Preventive maintenance plans with their next date and the sheets they created',
-      access: STAFF,
+      access: STAFF_ROLES,
       query: listPlansQuery,
       response: planList,
       handle: async ({ query }) => service.list(query),
@@ -42,7 +42,7 @@ export function maintenancePlanRoutes(service: MaintenancePlanService): Endpoint
       path: '/maintenance-plans/:id',
       tag: 'maintenance-plans',
       summary: 'One maintenance plan',
-      access: STAFF,
+      access: STAFF_ROLES,
       params: idParam,
       response: planView,
       handle: async ({ params }) => service.get(params.id),

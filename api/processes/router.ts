@@ -1,8 +1,8 @@
 import { endpoint, type Endpoint } from '../http.js';
 import { deploymentBody, deploymentQuery, deploymentResponse, processIdParam, processList, xmlQuery } from './schemas.js';
 import type { ProcessService } from './service.js';
+import { STAFF_ROLES } from '../../domain/user.model.js';
 
-const STAFF = ['dispatcher', 'unit', 'technician', 'supervisor', 'manager', 'finance', 'process-owner', 'admin'] as const;
 
 export function processRoutes(service: ProcessService): Endpoint[] {
   return [
@@ -11,7 +11,7 @@ export function processRoutes(service: ProcessService): Endpoint[] {
       path: '/processes',
       tag: 'processes',
       summary: 'Deployed process definitions (all versions)',
-      access: STAFF,
+      access: STAFF_ROLES,
       response: processList,
       handle: async () => service.list(),
     }),
@@ -20,7 +20,7 @@ export function processRoutes(service: ProcessService): Endpoint[] {
       path: '/processes/:bpmnProcessId/xml',
       tag: 'processes',
       summary: 'The BPMN XML of a process (latest version unless ?version=N)',
-      access: STAFF,
+      access: STAFF_ROLES,
       params: processIdParam,
       query: xmlQuery,
       produces: 'application/xml',

@@ -11,8 +11,8 @@ import {
   workOrderView,
 } from './schemas.js';
 import type { WorkOrderService } from './service.js';
+import { STAFF_ROLES } from '../../domain/user.model.js';
 
-const STAFF = ['dispatcher', 'unit', 'technician', 'supervisor', 'manager', 'finance', 'process-owner', 'admin'] as const;
 
 export function workOrderRoutes(service: WorkOrderService): Endpoint[] {
   return [
@@ -47,7 +47,7 @@ export function workOrderRoutes(service: WorkOrderService): Endpoint[] {
       path: '/work-orders/export',
       tag: 'work-orders',
       summary: 'Ledger export (CSV); reporter name and phone masked unless the caller may see them',
-      access: STAFF,
+      access: STAFF_ROLES,
       query: exportWorkOrdersQuery,
       produces: 'text/csv',
       handle: async ({ user, query, res }) => {
