@@ -100,6 +100,12 @@ export interface WorkOrderDoc {
   assignedUnitId?: string | null;
   technicianId?: string | null;
   processInstanceKey?: string | null;
+  /**
+   * The variables its process starts with, kept until the start is recorded: a
+   * crash between writing the order and starting its process is finished at
+   * the next start-up (WorkOrderService.recoverPendingStarts).
+   */
+  pendingStart?: Record<string, unknown> | null;
   bpmnProcessId?: string;
   processVersion?: number;
   deadlines: Deadline[];
@@ -158,6 +164,7 @@ export const workOrderSchema = new Schema<WorkOrderDoc>(
     assignedUnitId: { type: String, default: null },
     technicianId: { type: String, default: null },
     processInstanceKey: { type: String, default: null },
+    pendingStart: { type: Schema.Types.Mixed, default: null },
     bpmnProcessId: { type: String },
     processVersion: { type: Number },
     deadlines: { type: [deadlineSchema], default: [] },

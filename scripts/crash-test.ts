@@ -222,7 +222,8 @@ async function createOrders(): Promise<void> {
     while (next < ORDERS) {
       const i = next++;
       const body: Record<string, unknown> = { ...BASE_ORDER, ...ORDER_MIX[i % ORDER_MIX.length] };
-      // A creation cut off by a crash is not retried blindly (it may have landed): it is counted as unanswered.
+      // A creation cut off by a crash is retried, as a client would: the first try may have landed too
+      // (then the database holds one more order than the 201s — it must still have its process).
       for (;;) {
         const r = await call(await token('dispatcher1'), 'POST', '/api/work-orders', body);
         if (r.status === 201) {
@@ -348,6 +349,9 @@ async function main(): Promise<void> {
     const byId = new Map(orders.map((o) => [String(o._id), o]));
     const missing = stats.created.filter((id) => !byId.has(id));
     const instances = await db.collection<Doc>('engine_instances').find({}, { projection: { engineState: 0 } }).toArray();
+    // Every order in the database (a creation retried after a crash included) has its process.
+    const instanceKeys = new Set(instances.map((i) => String(i._id)));
+    const withoutProcess = orders.filter((o) => !o.processInstanceKey || !instanceKeys.has(String(o.processInstanceKey)) || o.pendingStart);
     const notEnded = instances.filter((i) => i.state !== 'completed' && i.state !== 'canceled');
     const statuses = new Map<string, number>();
     for (const id of stats.created) {
@@ -373,7 +377,7 @@ async function main(): Promise<void> {
       `orders created (201): ${stats.created.length} of ${ORDERS}; kills: ${kills} (SIGKILL); clock moves: ${stats.clockMoves}; tasks completed: ${stats.completions}; run ${((performance.now() - t0) / 1000).toFixed(1)} s`,
       `orders present: ${stats.created.length - missing.length}/${stats.created.length}; orders in the database: ${orders.length} (linked orders opened by the procedures included)`,
       `order statuses: ${[...statuses].map(([s, n]) => `${s} ${n}`).join(', ')}`,
-      `process instances: ${instances.length}, not ended: ${notEnded.length}`,
+      `process instances: ${instances.length}, not ended: ${notEnded.length}; orders without their process: ${withoutProcess.length}`,
       `left open: tasks ${openTasks}, armed timers ${armedTimers}, jobs ${openJobs}`,
       `doubled: tasks ${stats.doubledTasks.size}, timers ${stats.doubledTimers.size} (sampled every round)`,
       `notifications: ${notifications.length}, keys sent twice: ${duplicateNotifications}; timeline entries: ${timeline.length}, keys twice: ${duplicateTimeline}`,
@@ -382,6 +386,7 @@ async function main(): Promise<void> {
     for (const l of lines) log(l);
     const problems = [
       missing.length && `${missing.length} created orders missing`,
+      withoutProcess.length && `${withoutProcess.length} orders without their process instance`,
       notEnded.length && `${notEnded.length} instances not ended: ${notEnded.slice(0, 5).map((i) => `${String(i.bpmnProcessId)} ${String(i.state)} ${(i.activeElementIds ?? []).join('/')}`).join('; ')}`,
       notInEndState.length && `${notInEndState.length} orders not in an end state`,
       openTasks && `${openTasks} tasks left open`,

@@ -11,6 +11,7 @@ import express from 'express';
 import mongoose, { type Connection } from 'mongoose';
 import { z } from 'zod';
 import { createApp, securityHeaders } from '../api/app.js';
+import { WorkOrderService } from '../api/work-orders/service.js';
 import type { AppConfig } from '../api/config.js';
 import { createLogger, type Logger } from '../api/logger.js';
 import { maintenanceSheetCreator } from '../api/maintenance-plans/sheets.js';
@@ -129,6 +130,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   }
 
   if (config.mode !== 'production' && role !== 'workers') await seedDemo(connection);
+  // Orders whose process start a crash cut off are started (or recorded) before requests are served.
+  if (role !== 'workers') await new WorkOrderService({ conn: connection, engine, logger }).recoverPendingStarts();
 
   // R-NOTE-1: every message stored in the outbox; `sms` ones sent through the gateway when one is configured;
   // every status change the workers make tells the resident through it.

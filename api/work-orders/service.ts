@@ -211,14 +211,10 @@ export class WorkOrderService {
         note: `${body.kind} reported via ${channel}`,
         at: now,
       });
+      // Written before the start: a crash from here on is finished at the next start-up.
+      await this.models.WorkOrder.findOneAndUpdate({ _id: id }, { $set: { pendingStart: variables } });
       const started = await this.deps.engine.startInstance(bpmnProcessId, variables, { businessKey: id });
-      await this.models.WorkOrder.updateOne(
-        { _id: id },
-        {
-          $set: { processInstanceKey: started.processInstanceKey, bpmnProcessId: started.bpmnProcessId, processVersion: started.version },
-          $inc: { version: 1 },
-        },
-      );
+      await this.recordStart(id, started);
     } catch (err) {
       // A rejected request changes nothing: remove what this request wrote.
       await this.removeOrder(id).catch((cleanupErr: unknown) =>
@@ -255,6 +251,38 @@ export class WorkOrderService {
       if (err.code === 'INVALID') return new Conflict(`The process ${bpmnProcessId} could not start: ${err.message}`, 'PROCESS_START_FAILED', err.details);
     }
     return err;
+  }
+
+  private async recordStart(id: string, started: { processInstanceKey: string; bpmnProcessId: string; version: number }): Promise<void> {
+    await this.models.WorkOrder.findOneAndUpdate(
+      { _id: id },
+      {
+        $set: { processInstanceKey: started.processInstanceKey, bpmnProcessId: started.bpmnProcessId, processVersion: started.version, pendingStart: null },
+        $inc: { version: 1 },
+      },
+    );
+  }
+
+  /**
+   * At start-up, before requests are served: orders whose process start was
+   * cut off by a crash. An instance that did start (found by its business
+   * key) is recorded; otherwise the process is started now with the variables
+   * kept on the order. Returns how many were finished.
+   */
+  async recoverPendingStarts(): Promise<number> {
+    const pending = await this.models.WorkOrder.find({ pendingStart: { $ne: null } }).lean();
+    let finished = 0;
+    for (const order of pending) {
+      const id = String(order._id);
+      const [existing] = await this.deps.engine.listInstances({ businessKey: id, limit: 1 });
+      const started = existing
+        ? { processInstanceKey: existing.key, bpmnProcessId: existing.bpmnProcessId, version: existing.version }
+        : await this.deps.engine.startInstance(order.bpmnProcessId ?? this.processOfKind[order.kind], order.pendingStart ?? {}, { businessKey: id });
+      await this.recordStart(id, started);
+      this.deps.logger.warn('finished the process start of an order cut off by a crash', { orderId: id, started: !existing });
+      finished++;
+    }
+    return finished;
   }
 
   private async removeOrder(id: string): Promise<void> {
