@@ -493,6 +493,12 @@ async function apiLoad(child: Child, orderIds: string[]): Promise<{ alone: strin
     timeout: 30,
     requests,
   });
+  // Let the requests still queued in the server finish before anyone stops it (bounded).
+  for (const until = performance.now() + 60_000; performance.now() < until; ) {
+    const t = performance.now();
+    await fetch(`${child.url}/api/tasks?limit=1`, { headers: auth('unitA1') }).then((r) => r.arrayBuffer());
+    if (performance.now() - t < 2_000) break;
+  }
   return {
     alone: alone.join(', '),
     p50: result.latency.p50,

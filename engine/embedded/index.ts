@@ -40,6 +40,7 @@ import { ModelError, readModel, type ProcessModel } from './model.js';
 import { InstanceRuntime, RuntimeError, type RuntimeSnapshot } from './runtime.js';
 import {
   engineModels,
+  type DeploymentDoc,
   type EngineModels,
   type InstanceDoc,
   type JobDoc,
@@ -119,6 +120,19 @@ export class EmbeddedEngine implements ProcessEngine {
 
   private readonly m: EngineModels;
   private readonly models = new Map<string, Promise<ProcessModel>>();
+  /**
+   * Deployments and forms are immutable and deployed only through this engine (one engine per
+   * database): the latest of each process (and each asked-for version) and each form's latest
+   * content are kept after the first read instead of a collection scan per start.
+   */
+  private readonly deployments = new Map<string, Omit<DeploymentDoc, 'xml'>>();
+  private readonly forms = new Map<string, string>();
+  /**
+   * Every open user task (this process is their only writer): loaded at start, kept with each
+   * outbox and assignment, so that task lists and lookups do not scan engine_user_tasks.
+   * Undefined until start() has loaded it (the database is read then).
+   */
+  private openTasks: Map<string, UserTaskDoc> | undefined;
   private readonly cache = new Map<string, CacheEntry>();
   private readonly cacheSize: number;
   private readonly locks = new Map<string, Promise<unknown>>();
@@ -169,6 +183,8 @@ export class EmbeddedEngine implements ProcessEngine {
     }
     if (pending.length) this.logger.info(`engine: followed through ${pending.length} interrupted instance write(s)`);
     await this.purge();
+    const open = await this.m.UserTask.find({ state: 'created' }).lean<UserTaskDoc[]>();
+    this.openTasks = new Map(open.map((t) => [t._id, t]));
     await this.sweepJobs();
     this.scheduleTick(0);
     this.purgeTimer = setInterval(() => {
@@ -234,6 +250,9 @@ export class EmbeddedEngine implements ProcessEngine {
         deployedAt: this.clock.now(),
       };
       await this.m.Deployment.create(doc);
+      const { xml: _xml, ...meta } = doc;
+      this.deployments.set(doc.bpmnProcessId, meta);
+      this.deployments.set(`${doc.bpmnProcessId}@${doc.version}`, meta);
       this.models.set(doc._id, Promise.resolve(model));
       results.push(this.describe(doc));
     }
@@ -254,12 +273,19 @@ export class EmbeddedEngine implements ProcessEngine {
     if (latest?.hash === hash) return;
     const version = (latest?.version ?? 0) + 1;
     await this.m.Form.create({ _id: `${formId}:${version}`, formId, version, content: resource.content, hash, deployedAt: this.clock.now() });
+    this.forms.set(formId, resource.content);
   }
 
   /** The latest deployed version of a Camunda form (form-js JSON). */
   async getForm(formId: string): Promise<unknown | undefined> {
-    const doc = await this.m.Form.findOne({ formId }).sort({ version: -1 }).lean();
-    return doc ? (JSON.parse(doc.content) as unknown) : undefined;
+    let content = this.forms.get(formId);
+    if (content === undefined) {
+      const doc = await this.m.Form.findOne({ formId }).sort({ version: -1 }).lean();
+      if (!doc) return undefined;
+      content = doc.content;
+      this.forms.set(formId, content);
+    }
+    return JSON.parse(content) as unknown;
   }
 
   private describe(doc: { _id: string; bpmnProcessId: string; version: number; name: string; deployedAt: Date }): DeployedProcess {
@@ -301,9 +327,16 @@ export class EmbeddedEngine implements ProcessEngine {
   /* ----------------------------------------------------------- instances */
 
   async startInstance(bpmnProcessId: string, variables: Variables, options: StartOptions = {}): Promise<StartedInstance> {
-    const query = options.version === undefined ? { bpmnProcessId } : { bpmnProcessId, version: options.version };
-    const def = await this.m.Deployment.findOne(query, { xml: 0 }).sort({ version: -1 }).lean();
-    if (!def) throw new EngineError('NOT_FOUND', `process '${bpmnProcessId}' is not deployed`);
+    const cacheKey = options.version === undefined ? bpmnProcessId : `${bpmnProcessId}@${options.version}`;
+    let def = this.deployments.get(cacheKey);
+    if (!def) {
+      const query = options.version === undefined ? { bpmnProcessId } : { bpmnProcessId, version: options.version };
+      const found = await this.m.Deployment.findOne(query, { xml: 0 }).sort({ version: -1 }).lean<Omit<DeploymentDoc, 'xml'>>();
+      if (!found) throw new EngineError('NOT_FOUND', `process '${bpmnProcessId}' is not deployed`);
+      // A newer version deployed meanwhile has already replaced the latest (deploy sets it).
+      if (!this.deployments.has(cacheKey)) this.deployments.set(cacheKey, found);
+      def = this.deployments.get(cacheKey) as Omit<DeploymentDoc, 'xml'>;
+    }
     const model = await this.model(def._id);
     const key = this.newKey();
     this.metrics.instancesStarted++;
@@ -610,7 +643,8 @@ export class EmbeddedEngine implements ProcessEngine {
     const open = filter.state === undefined || filter.state === 'created';
     const closed = filter.state === undefined || filter.state !== 'created';
     const results: UserTaskDoc[] = [];
-    if (open) results.push(...(await this.m.UserTask.find({ ...query, state: 'created' }).sort({ createdAt: 1 }).limit(limit).lean<UserTaskDoc[]>()));
+    if (open && this.openTasks) results.push(...this.searchOpenTasks(filter, limit));
+    else if (open) results.push(...(await this.m.UserTask.find({ ...query, state: 'created' }).sort({ createdAt: 1 }).limit(limit).lean<UserTaskDoc[]>()));
     if (closed) {
       const q = filter.state && filter.state !== 'created' ? { ...query, state: filter.state } : query;
       results.push(...(await this.m.UserTaskHistory.find(q).sort({ createdAt: 1 }).limit(limit).lean<UserTaskDoc[]>()));
@@ -618,26 +652,59 @@ export class EmbeddedEngine implements ProcessEngine {
     return results.slice(0, limit).map(taskView);
   }
 
+  /** The open-task part of searchUserTasks, from memory: the same filter, order (createdAt) and limit as the query. */
+  private searchOpenTasks(filter: UserTaskFilter, limit: number): UserTaskDoc[] {
+    const groups = filter.candidateGroupsAny?.length ? new Set(filter.candidateGroupsAny) : undefined;
+    const user = filter.candidateUser;
+    const found: UserTaskDoc[] = [];
+    for (const t of (this.openTasks as Map<string, UserTaskDoc>).values()) {
+      if (filter.processInstanceKey && t.processInstanceKey !== filter.processInstanceKey) continue;
+      if (filter.businessKey && t.businessKey !== filter.businessKey) continue;
+      if (filter.kind && t.kind !== filter.kind) continue;
+      if (filter.assignee && t.assignee !== filter.assignee) continue;
+      if (groups || user) {
+        const match =
+          (groups !== undefined && (t.candidateGroups ?? []).some((g) => groups.has(g))) ||
+          (user !== undefined && ((t.candidateUsers ?? []).includes(user) || t.assignee === user));
+        if (!match) continue;
+      }
+      found.push(t);
+    }
+    found.sort((a, b) => new Date(a.createdAt).getTime() - new Date(b.createdAt).getTime());
+    // Copies: callers must not be able to change the index.
+    return found.slice(0, limit).map((t) => structuredClone(t));
+  }
+
+  /** An open task by key: from memory once started (absent = not open), else from the collection. */
+  private async openTask(key: string): Promise<UserTaskDoc | null> {
+    if (this.openTasks) {
+      const t = this.openTasks.get(key);
+      return t ? structuredClone(t) : null;
+    }
+    return this.m.UserTask.findById(key).lean<UserTaskDoc>();
+  }
+
   async getUserTask(key: string): Promise<UserTask | undefined> {
-    const open = await this.m.UserTask.findById(key).lean<UserTaskDoc>();
+    const open = await this.openTask(key);
     if (open && open.state !== 'moved') return taskView(open);
     const closed = await this.m.UserTaskHistory.findById(key).lean<UserTaskDoc>();
     return closed ? taskView(closed) : undefined;
   }
 
   async assignUserTask(key: string, assignee: string | undefined): Promise<UserTask> {
-    const current = await this.m.UserTask.findById(key).lean<UserTaskDoc>();
+    const current = await this.openTask(key);
     if (!current || current.state !== 'created') {
       const exists = current || (await this.m.UserTaskHistory.findById(key).lean<UserTaskDoc>());
       throw new EngineError(exists ? 'CONFLICT' : 'NOT_FOUND', exists ? `user task ${key} is not open` : `user task ${key} not found`);
     }
     const update = assignee === undefined ? { $unset: { assignee: 1 } } : { $set: { assignee } };
     const doc = await this.m.UserTask.findOneAndUpdate({ _id: key }, update, { returnDocument: 'after' }).lean<UserTaskDoc>();
+    if (doc && doc.state === 'created') this.openTasks?.set(key, structuredClone(doc));
     return taskView(doc as UserTaskDoc);
   }
 
   async completeUserTask(key: string, variables: Variables, completedBy?: string): Promise<void> {
-    const task = await this.m.UserTask.findById(key).lean<UserTaskDoc>();
+    const task = await this.openTask(key);
     if (!task || task.state !== 'created') {
       const closed = await this.m.UserTaskHistory.findById(key).lean<UserTaskDoc>();
       if (closed) throw new EngineError('CONFLICT', `user task ${key} is already ${closed.state}`);
@@ -987,7 +1054,7 @@ export class EmbeddedEngine implements ProcessEngine {
       if (removed) this.ready.get(removed.type)?.delete(id);
     }
     for (const closing of outbox.tasksClosed) {
-      const open = await this.m.UserTask.findById(closing.key).lean<UserTaskDoc>();
+      const open = await this.openTask(closing.key);
       if (!open || open.state !== 'created') continue;
       const closed: UserTaskDoc = {
         ...open,
@@ -997,10 +1064,14 @@ export class EmbeddedEngine implements ProcessEngine {
       };
       await insertOnce(this.m.UserTaskHistory, closed);
       await this.m.UserTask.findOneAndUpdate({ _id: closing.key }, { $set: { state: 'moved' } });
+      this.openTasks?.delete(closing.key);
       events.push({ type: closing.state, doc: closed });
     }
     for (const task of outbox.tasksAdded) {
-      if (await insertOnce(this.m.UserTask, task)) events.push({ type: 'created', doc: task });
+      if (await insertOnce(this.m.UserTask, task)) {
+        this.openTasks?.set(task._id, structuredClone(task));
+        events.push({ type: 'created', doc: task });
+      }
     }
     for (const sub of outbox.subscriptionsAdded) await insertOnce(this.m.Subscription, sub);
     for (const id of outbox.subscriptionsRemoved) await this.m.Subscription.findOneAndUpdate({ _id: id }, { $set: { open: false } });
