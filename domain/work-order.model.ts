@@ -3,7 +3,7 @@
  * One document per order; concurrent writers are guarded by `version`
  * (optimistic concurrency) and idempotency keys in `appliedKeys`.
  */
-import { Schema } from 'mongoose';
+import { Schema, type Types } from 'mongoose';
 import { ORDER_STATUSES, type OrderStatus } from './ports.js';
 
 export const ORDER_KINDS = [
@@ -120,6 +120,14 @@ export interface WorkOrderDoc {
   cancelReason?: string;
   /** Idempotency keys of the patches already applied. */
   appliedKeys: string[];
+  /**
+   * Ids of this order's timeline entries (an id may name an entry never
+   * written: it is registered before the insert). Only meaningful when
+   * `timelineIndexed` is true (orders created since it exists); reading the
+   * timeline by these ids avoids a scan of the timeline collection on FerretDB.
+   */
+  timelineIds?: Types.ObjectId[];
+  timelineIndexed?: boolean;
   version: number;
   createdAt?: Date;
   updatedAt?: Date;
@@ -184,6 +192,8 @@ export const workOrderSchema = new Schema<WorkOrderDoc>(
     closedAt: { type: Date, default: null },
     cancelReason: { type: String },
     appliedKeys: { type: [String], default: [] },
+    timelineIds: { type: [Schema.Types.ObjectId], default: undefined },
+    timelineIndexed: { type: Boolean },
     version: { type: Number, required: true, default: 0 },
   },
   { collection: 'work_orders', timestamps: true, versionKey: false, minimize: false },

@@ -343,8 +343,10 @@ async function cloneOrders(conn: mongoose.Connection, templates: Template[], fro
       engine_user_tasks: t.tasks,
       engine_timers: t.timers,
       engine_subscriptions: t.subscriptions,
-      timeline: t.timeline.map(({ _id: _omit, ...rest }) => rest),
+      timeline: t.timeline,
     } as Record<(typeof names)[number], Document[]>,
+    // Timeline entry ids, named by the order too (timelineIds): a new id per clone.
+    timelineIds: t.timeline.map((e) => String(e._id)),
   })).map((t) => ({ ...t, json: Object.fromEntries(names.map((n) => [n, EJSON.stringify(t.docs[n], { relaxed: false })])) as Record<string, string> }));
   let n = from;
   const run = `${Date.now() % 100_000}`.padStart(5, '0');
@@ -355,8 +357,10 @@ async function cloneOrders(conn: mongoose.Connection, templates: Template[], fro
       const key = `9${run}${String(n).padStart(10, '0')}`;
       const id = new mongoose.Types.ObjectId().toHexString();
       const number = `BX-BENCH-${run}-${n}`;
+      const entryIds = t.timelineIds.map((old) => [old, new mongoose.Types.ObjectId().toHexString()] as const);
       for (const c of names) {
-        const text = t.json[c]!.split(t.key).join(key).split(t.id).join(id).split(t.number).join(number);
+        let text = t.json[c]!.split(t.key).join(key).split(t.id).join(id).split(t.number).join(number);
+        for (const [old, fresh] of entryIds) text = text.split(old).join(fresh);
         batch[c]!.push(...(EJSON.parse(text, { relaxed: false }) as Document[]));
       }
     }

@@ -3,7 +3,7 @@
  * listing with resident scoping and masking, the CSV export, cancellation.
  */
 import { DateTime } from 'luxon';
-import type { Connection } from 'mongoose';
+import { Types, type Connection } from 'mongoose';
 import { EngineError, type ProcessEngine, type Variables } from '../../engine/port.js';
 import { getModels, type Models } from '../../domain/models.js';
 import type { TimelineDoc } from '../../domain/timeline.model.js';
@@ -138,6 +138,33 @@ export class WorkOrderService {
     const now = this.deps.engine.clock.now();
     const number = await nextOrderNumber(this.deps.conn, body.kind, now, community.timeZone);
     const priority = body.priority;
+    const id = new Types.ObjectId().toHexString();
+    const variables: Variables = {
+      workOrderId: id,
+      orderNumber: number,
+      communityId: body.communityId,
+      kind: body.kind,
+      ...(priority !== undefined ? { priority } : {}),
+      ...(body.responsibility !== undefined ? { responsibility: body.responsibility } : {}),
+      ...(body.faultType !== undefined ? { faultType: body.faultType } : {}),
+      ...(body.symptom !== undefined ? { symptom: body.symptom } : {}),
+      ...(body.part !== undefined ? { part: body.part } : {}),
+      description: body.description,
+      address: body.address,
+      channel,
+      reportedBy: user.username,
+      ...(reporterUserId ? { reporterUserId } : {}),
+      reportedAt: now.toISOString(),
+      ...(body.desiredTime !== undefined ? { desiredTime: body.desiredTime } : {}),
+      ...(body.catalogueItemId !== undefined ? { catalogueItemId: body.catalogueItemId } : {}),
+      ...(body.claimAmount !== undefined ? { claimAmount: body.claimAmount } : {}),
+      // The catalogue entry as it is now: the order keeps the price it was registered with.
+      ...(catalogueItem
+        ? { serviceItem: catalogueItem.name, catalogueFee: catalogueItem.price, catalogueUnit: catalogueItem.unit, serviceCategory: catalogueItem.category }
+        : {}),
+      firstUnitId: community.firstUnitId,
+      secondUnitId: community.secondUnitId ?? null,
+    };
     const doc: Omit<WorkOrderDoc, 'createdAt' | 'updatedAt'> = {
       number,
       kind: body.kind,
@@ -173,35 +200,10 @@ export class WorkOrderService {
       appliedKeys: [],
       version: 0,
     };
-    const created = await this.models.WorkOrder.create(doc);
-    const id = String(created._id);
+    // The start variables are written with the order: a crash before its process has started is
+    // finished at the next start-up (recoverPendingStarts).
+    await this.models.WorkOrder.create({ _id: id, ...doc, timelineIds: [], timelineIndexed: true, pendingStart: variables });
 
-    const variables: Variables = {
-      workOrderId: id,
-      orderNumber: number,
-      communityId: body.communityId,
-      kind: body.kind,
-      ...(priority !== undefined ? { priority } : {}),
-      ...(body.responsibility !== undefined ? { responsibility: body.responsibility } : {}),
-      ...(body.faultType !== undefined ? { faultType: body.faultType } : {}),
-      ...(body.symptom !== undefined ? { symptom: body.symptom } : {}),
-      ...(body.part !== undefined ? { part: body.part } : {}),
-      description: body.description,
-      address: body.address,
-      channel,
-      reportedBy: user.username,
-      ...(reporterUserId ? { reporterUserId } : {}),
-      reportedAt: now.toISOString(),
-      ...(body.desiredTime !== undefined ? { desiredTime: body.desiredTime } : {}),
-      ...(body.catalogueItemId !== undefined ? { catalogueItemId: body.catalogueItemId } : {}),
-      ...(body.claimAmount !== undefined ? { claimAmount: body.claimAmount } : {}),
-      // The catalogue entry as it is now: the order keeps the price it was registered with.
-      ...(catalogueItem
-        ? { serviceItem: catalogueItem.name, catalogueFee: catalogueItem.price, catalogueUnit: catalogueItem.unit, serviceCategory: catalogueItem.category }
-        : {}),
-      firstUnitId: community.firstUnitId,
-      secondUnitId: community.secondUnitId ?? null,
-    };
 
     try {
       await this.orders.addTimeline(id, {
@@ -211,8 +213,6 @@ export class WorkOrderService {
         note: `${body.kind} reported via ${channel}`,
         at: now,
       });
-      // Written before the start: a crash from here on is finished at the next start-up.
-      await this.models.WorkOrder.findOneAndUpdate({ _id: id }, { $set: { pendingStart: variables } });
       const started = await this.deps.engine.startInstance(bpmnProcessId, variables, { businessKey: id });
       await this.recordStart(id, started);
     } catch (err) {
@@ -274,6 +274,15 @@ export class WorkOrderService {
     let finished = 0;
     for (const order of pending) {
       const id = String(order._id);
+      const vars = (order.pendingStart ?? {}) as Record<string, unknown>;
+      // The report on the timeline (keyed: written once, whether or not the crash came before it).
+      await this.orders.addTimeline(id, {
+        key: 'reported',
+        type: 'reported',
+        actor: typeof vars.reportedBy === 'string' ? vars.reportedBy : 'system',
+        note: `${order.kind} reported via ${order.channel ?? 'web'}`,
+        at: order.createdAt ?? this.deps.engine.clock.now(),
+      });
       const [existing] = await this.deps.engine.listInstances({ businessKey: id, limit: 1 });
       const started = existing
         ? { processInstanceKey: existing.key, bpmnProcessId: existing.bpmnProcessId, version: existing.version }
@@ -303,8 +312,23 @@ export class WorkOrderService {
   async get(user: AuthUser, id: string): Promise<WorkOrderView> {
     const doc = await this.load(id);
     if (!canReadOrder(user, doc)) throw new NotFound(`Work order ${id} not found.`, 'WORK_ORDER_NOT_FOUND');
-    const timeline = await this.models.Timeline.find({ workOrderId: id }).sort({ at: 1, _id: 1 }).lean<TimelineDoc[]>();
-    return toView(doc, user, timeline);
+    return toView(doc, user, await this.timelineOf(id, doc));
+  }
+
+  /**
+   * The order's timeline, oldest first. Orders that list their entries' ids
+   * (timelineIndexed) are read by id, one indexed read per entry; on FerretDB
+   * a find by workOrderId scans the whole timeline collection. Older orders: by workOrderId.
+   */
+  private async timelineOf(id: string, doc: OrderRecord): Promise<TimelineDoc[]> {
+    if (doc.timelineIndexed !== true || !Array.isArray(doc.timelineIds)) {
+      return this.models.Timeline.find({ workOrderId: id }).sort({ at: 1, _id: 1 }).lean<TimelineDoc[]>();
+    }
+    const ids = [...new Set(doc.timelineIds.map(String))];
+    const found = await Promise.all(ids.map((t) => this.models.Timeline.findById(t).lean<TimelineDoc & { _id: unknown }>()));
+    return found
+      .filter((t): t is TimelineDoc & { _id: unknown } => t !== null && t.workOrderId === id)
+      .sort((a, b) => new Date(a.at).getTime() - new Date(b.at).getTime() || (String(a._id) < String(b._id) ? -1 : String(a._id) > String(b._id) ? 1 : 0));
   }
 
   async list(user: AuthUser, query: ListWorkOrdersQuery): Promise<{ items: WorkOrderView[]; total: number; limit: number; offset: number }> {

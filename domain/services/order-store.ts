@@ -7,7 +7,7 @@
  * `version` and retried; patches are applied once per idempotency key with a
  * single conditional update (`appliedKeys` must not yet hold the key).
  */
-import type { Connection } from 'mongoose';
+import { Types, type Connection } from 'mongoose';
 import { getModels, type Models } from '../models.js';
 import type {
   DeadlineInput,
@@ -144,10 +144,12 @@ export class MongoOrderStore implements OrderStore {
     const filter: Record<string, unknown> = { _id: id };
     const update: Record<string, unknown> = { $inc: { version: 1 } };
     if (Object.keys(set).length > 0) update.$set = set;
+    const timelineId = new Types.ObjectId();
     if (timeline) {
       // Applied once per key: a redelivered job must not re-apply an old patch.
       filter.appliedKeys = { $ne: timeline.key };
-      update.$push = { appliedKeys: timeline.key };
+      // The entry's id is registered with the patch (read by id: no timeline scan).
+      update.$push = { appliedKeys: timeline.key, timelineIds: timelineId };
     }
     // The document as it was before this update: whether (and from what) the status changed.
     const before = await this.models.WorkOrder.findOneAndUpdate(filter, update, { returnDocument: 'before' }).lean<
@@ -157,15 +159,27 @@ export class MongoOrderStore implements OrderStore {
       const exists = await this.models.WorkOrder.exists({ _id: id });
       if (!exists) throw new OrderNotFoundError(id);
     }
-    if (timeline) await this.addTimeline(id, timeline);
+    if (timeline) await this.addTimeline(id, timeline, before ? timelineId : undefined);
     if (before && patch.status !== undefined && before.status !== patch.status) {
       await this.notifyStatusChange(id, { number: before.number, from: before.status, to: patch.status, key: timeline?.key ?? `v${before.version}` });
     }
   }
 
-  async addTimeline(id: string, entry: TimelineInput): Promise<void> {
+  /**
+   * Writes a timeline entry once per key. Its id is pushed to the order's
+   * `timelineIds` first (unless `registeredId` already is), so that a crash
+   * between the two leaves at most an id of no entry, never an entry the
+   * order's view cannot find.
+   */
+  async addTimeline(id: string, entry: TimelineInput, registeredId?: Types.ObjectId): Promise<void> {
+    let _id = registeredId;
+    if (!_id && isObjectIdLike(id)) {
+      _id = new Types.ObjectId();
+      await this.models.WorkOrder.findOneAndUpdate({ _id: id }, { $push: { timelineIds: _id } }).lean();
+    }
     try {
       await this.models.Timeline.create({
+        ...(_id ? { _id } : {}),
         workOrderId: id,
         key: entry.key,
         at: entry.at ?? this.now(),

@@ -102,6 +102,8 @@ export class MongoProcedureLauncher implements ProcedureLauncher {
         signedAt: null,
         closedAt: null,
         appliedKeys: [],
+        timelineIds: [],
+        timelineIndexed: true,
         version: 0,
       };
       try {
