@@ -264,7 +264,7 @@ export function loadShedding(maxInFlight: number, onShed?: (inFlight: number) =>
  * `routes` are express-style paths under /api (`/work-orders/:id`).
  */
 export function methodNotAllowedMiddleware(routes: readonly { method: string; path: string }[]): RequestHandler {
-  const patterns = new Map<string, { re: RegExp; methods: Set<string> }>();
+  const patterns = new Map<string, { re: RegExp; methods: Set<string>; literal: boolean }>();
   for (const r of routes) {
     let entry = patterns.get(r.path);
     if (!entry) {
@@ -272,15 +272,18 @@ export function methodNotAllowedMiddleware(routes: readonly { method: string; pa
         .split('/')
         .map((seg) => (seg.startsWith(':') ? '[^/]+' : seg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
         .join('/');
-      entry = { re: new RegExp(`^/api${source}/?$`), methods: new Set() };
+      entry = { re: new RegExp(`^/api${source}/?$`), methods: new Set(), literal: !r.path.includes(':') };
       patterns.set(r.path, entry);
     }
     entry.methods.add(r.method.toUpperCase());
     if (r.method.toUpperCase() === 'GET') entry.methods.add('HEAD');
   }
   return (req, _res, next) => {
+    // A path spelled out (`/work-orders/export`) is that resource only, not also `/work-orders/:id`.
+    const matches = [...patterns.values()].filter((p) => p.re.test(req.path));
+    const literal = matches.filter((p) => p.literal);
     const allow = new Set<string>();
-    for (const { re, methods } of patterns.values()) if (re.test(req.path)) for (const m of methods) allow.add(m);
+    for (const { methods } of literal.length ? literal : matches) for (const m of methods) allow.add(m);
     if (allow.size === 0 || allow.has(req.method)) return next();
     next(new MethodNotAllowed(`${req.method} is not allowed on ${req.path}; use ${[...allow].join(', ')}.`, [...allow]));
   };

@@ -44,6 +44,8 @@ describe('405 for a method the path does not have', () => {
     ['PUT', '/api/auth/login', 'POST'],
     ['PATCH', '/api/clock', 'GET, HEAD, POST'],
     ['OPTIONS', '/api/tasks', 'GET, HEAD'],
+    // Spelled out, not also /work-orders/:id (which has DELETE).
+    ['DELETE', '/api/work-orders/export', 'GET, HEAD'],
   ])('%s %s → 405, Allow: %s', async (method, path, allow) => {
     const dispatcher = await server.as('dispatcher1');
     const res = await fetch(`${server.url}${path}`, { method, headers: { authorization: `Bearer ${dispatcher.token}` } });
