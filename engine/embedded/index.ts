@@ -98,6 +98,8 @@ interface OperationContext {
 }
 
 const MAX_RECENT_COMPLETIONS = 20;
+/** Instances whose due timers are fired at the same time (each under its own instance lock). */
+const TIMER_CONCURRENCY = 8;
 
 function keyGenerator(): () => string {
   let seq = randomInt(0, 1000);
@@ -133,6 +135,14 @@ export class EmbeddedEngine implements ProcessEngine {
    * Undefined until start() has loaded it (the database is read then).
    */
   private openTasks: Map<string, UserTaskDoc> | undefined;
+  /**
+   * Armed timers once started (instance key → due time, ms): loaded at start, kept with every
+   * outbox; this process is their only writer. The scheduler looks here instead of scanning
+   * engine_timers every tick (a scan on FerretDB, 4 times a second).
+   */
+  private armedTimers: Map<string, number> | undefined;
+  /** Collections in which entries were marked closed since the last periodic purge. */
+  private marked = { jobs: false, tasks: false, timers: false, subscriptions: false };
   private readonly cache = new Map<string, CacheEntry>();
   private readonly cacheSize: number;
   private readonly locks = new Map<string, Promise<unknown>>();
@@ -185,14 +195,33 @@ export class EmbeddedEngine implements ProcessEngine {
     await this.purge();
     const open = await this.m.UserTask.find({ state: 'created' }).lean<UserTaskDoc[]>();
     this.openTasks = new Map(open.map((t) => [t._id, t]));
+    const armed = await this.m.Timer.find({ dueAt: { $ne: null } }).lean<TimerDoc[]>();
+    this.armedTimers = new Map(armed.filter((t) => t.dueAt).map((t) => [t._id, new Date(t.dueAt as Date).getTime()]));
     await this.sweepJobs();
     this.scheduleTick(0);
     this.purgeTimer = setInterval(() => {
-      void this.purge()
+      void this.purgeMarked()
         .then(() => this.sweepJobs())
         .catch((err: unknown) => this.logger.warn(`engine: purge: ${(err as Error).message}`));
     }, 5_000);
     this.purgeTimer.unref();
+  }
+
+  /**
+   * The periodic purge: only the collections this process has marked entries in since the last
+   * one (it is their only writer; purge() at start removes what an earlier process left), so an
+   * idle engine does not scan them every 5 s. Expired messages: always.
+   */
+  private async purgeMarked(): Promise<void> {
+    const marked = this.marked;
+    this.marked = { jobs: false, tasks: false, timers: false, subscriptions: false };
+    await Promise.all([
+      marked.jobs ? this.m.Job.deleteMany({ state: 'done' }) : undefined,
+      marked.tasks ? this.m.UserTask.deleteMany({ state: 'moved' }) : undefined,
+      marked.timers ? this.m.Timer.deleteMany({ dueAt: null }) : undefined,
+      marked.subscriptions ? this.m.Subscription.deleteMany({ open: false }) : undefined,
+      this.m.Message.deleteMany({ expiresAt: { $lte: this.clock.now() } }),
+    ]);
   }
 
   /** Removes closed projection entries (one scan each; FerretDB deletes by filter scan anyway). */
@@ -569,6 +598,7 @@ export class EmbeddedEngine implements ProcessEngine {
       this.metrics.jobsCompleted++;
     } catch (err) {
       if (err instanceof RuntimeError) {
+        this.marked.jobs = true;
         await this.m.Job.findOneAndUpdate({ _id: jobKey }, { $set: { state: 'done' } });
         throw new EngineError('NOT_FOUND', `job ${jobKey} is no longer active`);
       }
@@ -749,18 +779,27 @@ export class EmbeddedEngine implements ProcessEngine {
     let total = 0;
     const run = (async () => {
       for (let round = 0; round < 100; round++) {
-        const due = await this.m.Timer.find({ dueAt: { $ne: null, $lte: this.clock.now() } })
-          .sort({ dueAt: 1 })
-          .limit(500)
-          .lean<TimerDoc[]>();
+        const due = this.armedTimers
+          ? this.dueFromMemory(this.clock.now().getTime(), 500)
+          : await this.m.Timer.find({ dueAt: { $ne: null, $lte: this.clock.now() } })
+              .sort({ dueAt: 1 })
+              .limit(500)
+              .lean<TimerDoc[]>();
         if (due.length === 0) break;
-        for (const { _id, dueAt } of due) {
-          await this.withInstance(_id, async (runtime) => {
-            const fired = await runtime.fireDueTimers();
-            total += fired;
-            if (fired > 0 && dueAt) this.metrics.sample(this.metrics.timerLatenessMs, this.clock.now().getTime() - new Date(dueAt).getTime());
-          }).catch((err: unknown) => this.logger.error(`engine: timer of instance ${_id} failed: ${(err as Error).message}`));
-        }
+        // Instances are independent (each under its own lock): several at once, so that one
+        // instance's database round trips overlap another's CPU work (load, recover, snapshot).
+        let next = 0;
+        const fireNext = async (): Promise<void> => {
+          while (next < due.length) {
+            const { _id, dueAt } = due[next++]!;
+            await this.withInstance(_id, async (runtime) => {
+              const fired = await runtime.fireDueTimers();
+              total += fired;
+              if (fired > 0 && dueAt) this.metrics.sample(this.metrics.timerLatenessMs, this.clock.now().getTime() - new Date(dueAt).getTime());
+            }).catch((err: unknown) => this.logger.error(`engine: timer of instance ${_id} failed: ${(err as Error).message}`));
+          }
+        };
+        await Promise.all(Array.from({ length: Math.min(TIMER_CONCURRENCY, due.length) }, fireNext));
       }
     })();
     this.schedulerRunning = run.then(() => undefined);
@@ -770,6 +809,14 @@ export class EmbeddedEngine implements ProcessEngine {
       this.schedulerRunning = undefined;
     }
     return total;
+  }
+
+  /** The due part of armedTimers, the same order and limit as the query on engine_timers. */
+  private dueFromMemory(now: number, limit: number): TimerDoc[] {
+    const due: [string, number][] = [];
+    for (const entry of (this.armedTimers as Map<string, number>).entries()) if (entry[1] <= now) due.push(entry);
+    due.sort((a, b) => a[1] - b[1]);
+    return due.slice(0, limit).map(([_id, dueAt]) => ({ _id, dueAt: new Date(dueAt) }) as TimerDoc);
   }
 
   private scheduleTick(delay: number): void {
@@ -1050,6 +1097,7 @@ export class EmbeddedEngine implements ProcessEngine {
       }
     }
     for (const id of outbox.jobsRemoved) {
+      this.marked.jobs = true;
       const removed = await this.m.Job.findOneAndUpdate({ _id: id }, { $set: { state: 'done' } }).lean<JobDoc>();
       if (removed) this.ready.get(removed.type)?.delete(id);
     }
@@ -1063,6 +1111,7 @@ export class EmbeddedEngine implements ProcessEngine {
         ...(closing.by ? { completedBy: closing.by } : {}),
       };
       await insertOnce(this.m.UserTaskHistory, closed);
+      this.marked.tasks = true;
       await this.m.UserTask.findOneAndUpdate({ _id: closing.key }, { $set: { state: 'moved' } });
       this.openTasks?.delete(closing.key);
       events.push({ type: closing.state, doc: closed });
@@ -1074,13 +1123,20 @@ export class EmbeddedEngine implements ProcessEngine {
       }
     }
     for (const sub of outbox.subscriptionsAdded) await insertOnce(this.m.Subscription, sub);
-    for (const id of outbox.subscriptionsRemoved) await this.m.Subscription.findOneAndUpdate({ _id: id }, { $set: { open: false } });
+    for (const id of outbox.subscriptionsRemoved) {
+      this.marked.subscriptions = true;
+      await this.m.Subscription.findOneAndUpdate({ _id: id }, { $set: { open: false } });
+    }
     if (outbox.timer.changed) {
       const dueAt = outbox.timer.dueAt ? new Date(outbox.timer.dueAt) : null;
-      if (dueAt === null) await this.m.Timer.findOneAndUpdate({ _id: doc._id }, { $set: { dueAt: null } });
-      else if (!(await insertOnce(this.m.Timer, { _id: doc._id, dueAt }))) {
+      if (dueAt === null) {
+        this.marked.timers = true;
+        await this.m.Timer.findOneAndUpdate({ _id: doc._id }, { $set: { dueAt: null } });
+      } else if (!(await insertOnce(this.m.Timer, { _id: doc._id, dueAt }))) {
         await this.m.Timer.findOneAndUpdate({ _id: doc._id }, { $set: { dueAt } });
       }
+      if (dueAt === null) this.armedTimers?.delete(doc._id);
+      else this.armedTimers?.set(doc._id, dueAt.getTime());
     }
     await this.m.Outbox.deleteOne({ _id: outbox._id });
 
