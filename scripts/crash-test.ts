@@ -64,16 +64,33 @@ interface ServerProcess {
 }
 
 let base = '';
+/** Demo residents' phones and names: the servers' logs of the whole run must hold none (R-LED-1). */
+const PERSONAL = ['13812345678', '13987654321', '张伟', '李娜'];
+const personalInLogs = new Map<string, number>();
+let logBytes = 0;
+
+function scanLog(chunk: string): void {
+  logBytes += Buffer.byteLength(chunk);
+  for (const p of PERSONAL) {
+    const n = chunk.split(p).length - 1;
+    if (n) personalInLogs.set(p, (personalInLogs.get(p) ?? 0) + n);
+  }
+}
 
 async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'scripts', 'start.ts')], {
     cwd: repoRoot,
     env: { ...process.env, ...env },
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
+  child.stdout?.setEncoding('utf8');
+  child.stdout?.on('data', (d: string) => scanLog(d));
   child.stderr?.setEncoding('utf8');
-  child.stderr?.on('data', (d: string) => (stderr = (stderr + d).slice(-4000)));
+  child.stderr?.on('data', (d: string) => {
+    scanLog(d);
+    stderr = (stderr + d).slice(-4000);
+  });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const started = performance.now();
   for (;;) {
@@ -292,7 +309,7 @@ async function main(): Promise<void> {
   const uri = database.uri.replace(/\/(\?|$)/, '/crash$1');
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
-  const env = { MONGODB_URI: uri, MODE: 'test', PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', JWT_SECRET: 'crash-test-secret-crash-test-secret-0123' };
+  const env = { MONGODB_URI: uri, MODE: 'test', PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info', JWT_SECRET: 'crash-test-secret-crash-test-secret-0123' };
   log(`seed ${SEED}, orders ${ORDERS}, kills ${KILLS}, database ${uri}`);
   const db = await mongoose.createConnection(uri).asPromise();
   let server = await startServerProcess(env);
@@ -381,6 +398,7 @@ async function main(): Promise<void> {
       `left open: tasks ${openTasks}, armed timers ${armedTimers}, jobs ${openJobs}`,
       `doubled: tasks ${stats.doubledTasks.size}, timers ${stats.doubledTimers.size} (sampled every round)`,
       `notifications: ${notifications.length}, keys sent twice: ${duplicateNotifications}; timeline entries: ${timeline.length}, keys twice: ${duplicateTimeline}`,
+      `server logs (info level, every process of the run): ${(logBytes / 1024).toFixed(0)} KiB, demo residents' phones or names in them: ${[...personalInLogs.values()].reduce((a, b) => a + b, 0)}`,
     ];
     if (stats.refusals.size) lines.push(`refused completions: ${[...stats.refusals].map(([k, n]) => `${n}× ${k}`).join('; ')}`);
     for (const l of lines) log(l);
@@ -396,6 +414,7 @@ async function main(): Promise<void> {
       stats.doubledTimers.size && `doubled timers: ${[...stats.doubledTimers].slice(0, 5).join(', ')}`,
       duplicateNotifications && `${duplicateNotifications} notifications sent twice`,
       duplicateTimeline && `${duplicateTimeline} timeline entries twice`,
+      personalInLogs.size && `personal data in the server logs: ${[...personalInLogs].map(([p, n]) => `${p.slice(0, 3)}… ${n}×`).join(', ')}`,
       kills < KILLS && `only ${kills} of ${KILLS} kills`,
     ].filter(Boolean);
     if (problems.length) {
