@@ -6,6 +6,7 @@
 import type { Connection, Model } from 'mongoose';
 import { communitySchema, unitSchema, type CommunityDoc, type UnitDoc } from './community.model.js';
 import { counterSchema, type CounterDoc } from './counter.model.js';
+import { idempotencyKeySchema, type IdempotencyKeyDoc } from './idempotency-key.model.js';
 import { feeCatalogueItemSchema, type FeeCatalogueItemDoc } from './fee-catalogue.model.js';
 import { maintenancePlanSchema, type MaintenancePlanDoc } from './maintenance-plan.model.js';
 import { legacyProblemSchema, type LegacyProblemDoc } from './legacy-problem.model.js';
@@ -21,6 +22,7 @@ export interface Models {
   Community: Model<CommunityDoc>;
   Unit: Model<UnitDoc>;
   Counter: Model<CounterDoc>;
+  IdempotencyKey: Model<IdempotencyKeyDoc>;
   WorkOrder: Model<WorkOrderDoc>;
   Timeline: Model<TimelineDoc>;
   Notification: Model<NotificationDoc>;
@@ -46,6 +48,7 @@ export function getModels(conn: Connection): Models {
       Community: bind(conn, 'Community', communitySchema),
       Unit: bind(conn, 'Unit', unitSchema),
       Counter: bind(conn, 'Counter', counterSchema),
+      IdempotencyKey: bind(conn, 'IdempotencyKey', idempotencyKeySchema),
       WorkOrder: bind(conn, 'WorkOrder', workOrderSchema),
       Timeline: bind(conn, 'Timeline', timelineSchema),
       Notification: bind(conn, 'Notification', notificationSchema),

@@ -112,11 +112,11 @@ interface Reply {
 }
 
 /** One call; a connection error (the server is down) answers status 0. */
-async function call(token: string, method: string, url: string, body?: unknown): Promise<Reply> {
+async function call(token: string, method: string, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<Reply> {
   try {
     const res = await fetch(`${base}${url}`, {
       method,
-      headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
       signal: AbortSignal.timeout(30_000),
     });
@@ -239,12 +239,12 @@ async function createOrders(): Promise<void> {
     while (next < ORDERS) {
       const i = next++;
       const body: Record<string, unknown> = { ...BASE_ORDER, ...ORDER_MIX[i % ORDER_MIX.length] };
-      // A creation cut off by a crash is retried, as a client would: the first try may have landed too
-      // (then the database holds one more order than the 201s — it must still have its process).
+      // A creation cut off by a crash is retried with the same Idempotency-Key, as the app does:
+      // if the first try landed, the retry answers that order instead of creating a second one.
       for (;;) {
-        const r = await call(await token('dispatcher1'), 'POST', '/api/work-orders', body);
+        const r = await call(await token('dispatcher1'), 'POST', '/api/work-orders', body, { 'Idempotency-Key': `crash-${SEED}-${i}` });
         if (r.status === 201) {
-          stats.created.push(r.body.id as string);
+          if (!stats.created.includes(r.body.id as string)) stats.created.push(r.body.id as string);
           break;
         }
         if (r.status === 0 || r.status === 503) {
@@ -365,6 +365,10 @@ async function main(): Promise<void> {
     const orders = await db.collection<Doc>('work_orders').find({}).toArray();
     const byId = new Map(orders.map((o) => [String(o._id), o]));
     const missing = stats.created.filter((id) => !byId.has(id));
+    // Orders the driver did not create are follow-ups a procedure opened (they link their origin); any other is a duplicate.
+    const createdSet = new Set(stats.created);
+    const extra = orders.filter((o) => !createdSet.has(String(o._id)));
+    const duplicates = extra.filter((o) => !((o.links ?? []) as Doc[]).some((l) => l.relation === 'origin'));
     const instances = await db.collection<Doc>('engine_instances').find({}, { projection: { engineState: 0 } }).toArray();
     // Every order in the database (a creation retried after a crash included) has its process.
     const instanceKeys = new Set(instances.map((i) => String(i._id)));
@@ -392,7 +396,7 @@ async function main(): Promise<void> {
     const lines = [
       `crash test — seed ${SEED} — ${new Date().toISOString()} — ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}`,
       `orders created (201): ${stats.created.length} of ${ORDERS}; kills: ${kills} (SIGKILL); clock moves: ${stats.clockMoves}; tasks completed: ${stats.completions}; run ${((performance.now() - t0) / 1000).toFixed(1)} s`,
-      `orders present: ${stats.created.length - missing.length}/${stats.created.length}; orders in the database: ${orders.length} (linked orders opened by the procedures included)`,
+      `orders present: ${stats.created.length - missing.length}/${stats.created.length}; orders in the database: ${orders.length} (${extra.length - duplicates.length} follow-ups opened by the procedures, ${duplicates.length} duplicates)`,
       `order statuses: ${[...statuses].map(([s, n]) => `${s} ${n}`).join(', ')}`,
       `process instances: ${instances.length}, not ended: ${notEnded.length}; orders without their process: ${withoutProcess.length}`,
       `left open: tasks ${openTasks}, armed timers ${armedTimers}, jobs ${openJobs}`,
@@ -405,6 +409,7 @@ async function main(): Promise<void> {
     const problems = [
       missing.length && `${missing.length} created orders missing`,
       withoutProcess.length && `${withoutProcess.length} orders without their process instance`,
+      duplicates.length && `${duplicates.length} orders created twice (a retried creation)`,
       notEnded.length && `${notEnded.length} instances not ended: ${notEnded.slice(0, 5).map((i) => `${String(i.bpmnProcessId)} ${String(i.state)} ${(i.activeElementIds ?? []).join('/')}`).join('; ')}`,
       notInEndState.length && `${notInEndState.length} orders not in an end state`,
       openTasks && `${openTasks} tasks left open`,

@@ -2,6 +2,7 @@ import { z } from 'zod';
 
 import { idParam } from '../common-schemas.js';
 import { endpoint, type Endpoint } from '../http.js';
+import { ValidationError } from '../errors.js';
 import {
   cancelWorkOrderBody,
   createWorkOrderBody,
@@ -24,13 +25,15 @@ export function workOrderRoutes(service: WorkOrderService): Endpoint[] {
       description:
         'A resident may only report for their own flat (403 otherwise); staff for anyone. ' +
         'Kind `repair` starts process `repair` (the process id of each kind equals the kind). ' +
-        '409 PROCESS_NOT_DEPLOYED when the kind\'s model is not deployed; nothing is stored then.',
+        '409 PROCESS_NOT_DEPLOYED when the kind\'s model is not deployed; nothing is stored then. ' +
+        'Optional header `Idempotency-Key` (1–128 of A–Z a–z 0–9 _ - : .): a creation retried with the same key by the ' +
+        'same user answers the order the first one created (201, same order) instead of creating another.',
       access: 'authenticated',
       body: createWorkOrderBody,
       status: 201,
       response: workOrderView,
       errors: [409, 503],
-      handle: async ({ user, body }) => service.create(user, body),
+      handle: async ({ user, body, req }) => service.create(user, body, idempotencyKeyOf(req.get('Idempotency-Key'))),
     }),
     endpoint({
       method: 'get',
@@ -107,4 +110,13 @@ export function workOrderRoutes(service: WorkOrderService): Endpoint[] {
       handle: async ({ user, params, body }) => service.cancel(user, params.id, body.reason),
     }),
   ];
+}
+
+/** The Idempotency-Key header when it is well formed (else 400 naming it). */
+function idempotencyKeyOf(raw: string | undefined): string | undefined {
+  if (raw === undefined) return undefined;
+  if (!/^[A-Za-z0-9_\-:.]{1,128}$/.test(raw)) {
+    throw new ValidationError('The request is invalid.', [{ path: 'Idempotency-Key', message: 'must be 1–128 of A–Z a–z 0–9 _ - : .' }]);
+  }
+  return raw;
 }

@@ -111,7 +111,17 @@ export class WorkOrderService {
 
   /* ------------------------------------------------------------- create */
 
-  async create(user: AuthUser, body: CreateWorkOrderBody): Promise<WorkOrderView> {
+  /**
+   * `idempotencyKey`: the client's Idempotency-Key header. A creation retried
+   * with the same key by the same user (its answer lost to a dropped
+   * connection or a crash) answers the order the first one created, once.
+   */
+  async create(user: AuthUser, body: CreateWorkOrderBody, idempotencyKey?: string): Promise<WorkOrderView> {
+    const scopedKey = idempotencyKey !== undefined ? `${user.id}:${idempotencyKey}` : undefined;
+    if (scopedKey) {
+      const earlier = await this.models.IdempotencyKey.findById(scopedKey).lean();
+      if (earlier) return this.orderOfEarlierRequest(user, earlier.orderId);
+    }
     const community = await this.directory.community(body.communityId);
     if (!community) throw new ValidationError('The request is invalid.', [{ path: 'communityId', message: 'unknown community' }]);
     // R-PAID-3: a paid service names an item of the fee catalogue, or none (then it is assessed).
@@ -202,6 +212,17 @@ export class WorkOrderService {
     };
     // The start variables are written with the order: a crash before its process has started is
     // finished at the next start-up (recoverPendingStarts).
+    if (scopedKey) {
+      // Claimed by inserting on the primary key: of two requests with one key, one inserts, the other answers its order.
+      try {
+        await this.models.IdempotencyKey.create({ _id: scopedKey, orderId: id, createdAt: now });
+      } catch (err) {
+        if (!isDuplicateKey(err)) throw err;
+        const earlier = await this.models.IdempotencyKey.findById(scopedKey).lean();
+        if (earlier) return this.orderOfEarlierRequest(user, earlier.orderId);
+        throw err;
+      }
+    }
     await this.models.WorkOrder.create({ _id: id, ...doc, timelineIds: [], timelineIndexed: true, pendingStart: variables });
 
 
@@ -253,6 +274,19 @@ export class WorkOrderService {
     return err;
   }
 
+  /**
+   * The order a request with the same Idempotency-Key created; it may still be
+   * on its way (written a moment later), so a few short waits; 409 when that
+   * request failed and left no order.
+   */
+  private async orderOfEarlierRequest(user: AuthUser, orderId: string): Promise<WorkOrderView> {
+    for (let attempt = 0; attempt < 50; attempt++) {
+      if (await this.models.WorkOrder.findById(orderId).lean()) return this.get(user, orderId);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Conflict('A request with this Idempotency-Key did not create an order; retry with a new key.', 'IDEMPOTENCY_KEY_USED');
+  }
+
   private async recordStart(id: string, started: { processInstanceKey: string; bpmnProcessId: string; version: number }): Promise<void> {
     await this.models.WorkOrder.findOneAndUpdate(
       { _id: id },
@@ -270,6 +304,10 @@ export class WorkOrderService {
    * kept on the order. Returns how many were finished.
    */
   async recoverPendingStarts(): Promise<number> {
+    // An Idempotency-Key claimed by a request that a crash cut off before its order was written: freed, so the retry creates it.
+    for (const key of await this.models.IdempotencyKey.find({}).lean()) {
+      if (!(await this.models.WorkOrder.findById(key.orderId).lean())) await this.models.IdempotencyKey.findOneAndDelete({ _id: key._id });
+    }
     const pending = await this.models.WorkOrder.find({ pendingStart: { $ne: null } }).lean();
     let finished = 0;
     for (const order of pending) {
@@ -298,6 +336,8 @@ export class WorkOrderService {
     await this.models.Timeline.deleteMany({ workOrderId: id });
     await this.models.Notification.deleteMany({ workOrderId: id });
     await this.models.WorkOrder.deleteOne({ _id: id });
+    // A failed creation frees its Idempotency-Key: the client may retry with it.
+    await this.models.IdempotencyKey.deleteMany({ orderId: id });
   }
 
   /** Staff reporting for a registered resident's flat: link the order to that resident. */
@@ -523,4 +563,9 @@ export function toView(d: OrderRecord, viewer: AuthUser, timeline?: TimelineDoc[
     createdAt: iso(d.createdAt) ?? new Date(d.reportedAt).toISOString(),
     updatedAt: iso(d.updatedAt) ?? new Date(d.reportedAt).toISOString(),
   };
+}
+
+function isDuplicateKey(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === 11000 || (code === 1 && /duplicate/i.test(String((err as Error).message)));
 }

@@ -41,6 +41,7 @@ describe('crash test (SIGKILL, restart, finish, check)', () => {
     expect(count(report, /keys sent twice: (\d+)/)).toBe(0);
     expect(count(report, /notifications: (\d+)/)).toBeGreaterThan(16);
     expect(count(report, /orders without their process: (\d+)/)).toBe(0);
+    expect(count(report, /, (\d+) duplicates\)/)).toBe(0);
     expect(count(report, /phones or names in them: (\d+)/)).toBe(0);
     expect(count(report, /server logs \(info level, every process of the run\): (\d+) KiB/)).toBeGreaterThan(0);
   }, 600_000);
