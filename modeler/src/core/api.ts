@@ -28,8 +28,8 @@ export function whenUnauthorized(fn: () => void): void {
   onUnauthorized = fn;
 }
 
-async function request(method: string, path: string, body?: unknown, init: RequestInit = {}): Promise<Response> {
-  const headers: Record<string, string> = {};
+async function request(method: string, path: string, body?: unknown, init: RequestInit = {}, extraHeaders: Record<string, string> = {}): Promise<Response> {
+  const headers: Record<string, string> = { ...extraHeaders };
   const t = token.get();
   if (t) headers.authorization = `Bearer ${t}`;
   let payload: BodyInit | undefined;
@@ -56,8 +56,8 @@ export const api = {
   async get<T>(path: string): Promise<T> {
     return (await (await request('GET', path)).json()) as T;
   },
-  async post<T>(path: string, body: unknown = {}): Promise<T> {
-    return (await (await request('POST', path, body)).json()) as T;
+  async post<T>(path: string, body: unknown = {}, headers: Record<string, string> = {}): Promise<T> {
+    return (await (await request('POST', path, body, {}, headers)).json()) as T;
   },
   async text(path: string): Promise<string> {
     return (await request('GET', path)).text();

@@ -31,6 +31,8 @@ export function mount(root: HTMLElement, params: URLSearchParams): View {
   const user = session.user;
   const flat = user?.flat;
   const uploads: Upload[] = [];
+  /** The Idempotency-Key of the report being sent, kept until it is answered (see the submit handler). */
+  let submissionKey: string | undefined;
   const left = h('section.portal-main');
   const right = h('section.portal-orders');
   root.classList.add('portal');
@@ -105,7 +107,11 @@ export function mount(root: HTMLElement, params: URLSearchParams): View {
           if (desired.value) body.desiredTime = fromLocalInput(desired.value);
           if (phone.value.trim() && user) body.reporter = { name: user.name, phone: phone.value.trim() };
           try {
-            const order = await api.post<WorkOrder>('/work-orders', body);
+            // One key per report: a second tap after a lost answer (a phone between cells) gets the same order back.
+            // (getRandomValues, not randomUUID: the latter needs https, and the portal may be served on a LAN address.)
+            submissionKey ??= `portal-${Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('')}`;
+            const order = await api.post<WorkOrder>('/work-orders', body, { 'Idempotency-Key': submissionKey });
+            submissionKey = undefined;
             uploads.length = 0;
             message.className = 'form-message ok';
             message.textContent = t('reported', order.number);
