@@ -389,7 +389,9 @@ interface Child {
 
 async function startChild(mongodbUri: string): Promise<Child> {
   const spawnedAt = performance.now();
-  const child: ChildProcess = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', fileURLToPath(import.meta.url)], {
+  // BENCH_CPU_PROF=<dir>: a V8 CPU profile of each server process, written when it stops.
+  const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const child: ChildProcess = spawn(process.execPath, ['--expose-gc', ...prof, '--import', 'tsx', fileURLToPath(import.meta.url)], {
     env: { ...process.env, BENCH_ROLE: 'server', MONGODB_URI: mongodbUri },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });

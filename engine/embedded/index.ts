@@ -686,7 +686,7 @@ export class EmbeddedEngine implements ProcessEngine {
   private searchOpenTasks(filter: UserTaskFilter, limit: number): UserTaskDoc[] {
     const groups = filter.candidateGroupsAny?.length ? new Set(filter.candidateGroupsAny) : undefined;
     const user = filter.candidateUser;
-    const found: UserTaskDoc[] = [];
+    const found: { t: UserTaskDoc; at: number }[] = [];
     for (const t of (this.openTasks as Map<string, UserTaskDoc>).values()) {
       if (filter.processInstanceKey && t.processInstanceKey !== filter.processInstanceKey) continue;
       if (filter.businessKey && t.businessKey !== filter.businessKey) continue;
@@ -698,11 +698,12 @@ export class EmbeddedEngine implements ProcessEngine {
           (user !== undefined && ((t.candidateUsers ?? []).includes(user) || t.assignee === user));
         if (!match) continue;
       }
-      found.push(t);
+      // The time once per task, not per comparison (Date is the engine clock's class: costly to construct).
+      found.push({ t, at: createdMs(t.createdAt) });
     }
-    found.sort((a, b) => new Date(a.createdAt).getTime() - new Date(b.createdAt).getTime());
+    found.sort((a, b) => a.at - b.at);
     // Copies: callers must not be able to change the index.
-    return found.slice(0, limit).map((t) => structuredClone(t));
+    return found.slice(0, limit).map(({ t }) => structuredClone(t));
   }
 
   /** An open task by key: from memory once started (absent = not open), else from the collection. */
@@ -1201,6 +1202,10 @@ function emptyDoc(): Pick<InstanceDoc, 'jobs' | 'userTasks' | 'subscriptions' | 
   return { jobs: [], userTasks: [], subscriptions: [], timers: [], state: 'active' };
 }
 
+function createdMs(at: Date | string | number): number {
+  return at instanceof Date ? at.getTime() : new Date(at).getTime();
+}
+
 function taskView(doc: UserTaskDoc): UserTask {
   return {
     key: doc._id,
@@ -1220,7 +1225,7 @@ function taskView(doc: UserTaskDoc): UserTask {
     variables: doc.variables ?? {},
     ...(doc.businessKey ? { businessKey: doc.businessKey } : {}),
     state: doc.state === 'moved' ? 'completed' : doc.state,
-    createdAt: new Date(doc.createdAt).toISOString(),
+    createdAt: (doc.createdAt instanceof Date ? doc.createdAt : new Date(doc.createdAt)).toISOString(),
     ...(doc.completedAt ? { completedAt: new Date(doc.completedAt).toISOString() } : {}),
     ...(doc.completedBy ? { completedBy: doc.completedBy } : {}),
   };
