@@ -12,6 +12,7 @@
 import { loadConfig } from '../../api/config.js';
 import { createLogger, type LogEntry, type LogLevel } from '../../api/logger.js';
 import { startServer, type RunningServer } from '../../scripts/server.js';
+import { afterAll, beforeAll } from 'vitest';
 import { dropDatabaseAt, freshDatabaseUri } from './db.js';
 
 export interface Reply<T = any> {
@@ -105,6 +106,26 @@ export async function startTestServer(options: { clockStart?: Date; env?: Record
     async close() {
       await running.close();
       await dropDatabaseAt(mongodbUri).catch(() => undefined);
+    },
+  };
+}
+
+/**
+ * One server for a test file: started before its tests, closed after them.
+ *   const t = useTestServer();   ...   await t.server.as('resident1')
+ */
+export function useTestServer(options: Parameters<typeof startTestServer>[0] = {}): { readonly server: TestServer } {
+  let server: TestServer | undefined;
+  beforeAll(async () => {
+    server = await startTestServer(options);
+  }, 120_000);
+  afterAll(async () => {
+    await server?.close();
+  });
+  return {
+    get server(): TestServer {
+      if (!server) throw new Error('the test server is not started yet (use it inside tests or hooks)');
+      return server;
     },
   };
 }

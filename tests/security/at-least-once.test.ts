@@ -6,7 +6,7 @@
  * Zeebe), and the job's side effects are keyed by the job, so the resident is
  * told once. Real server, embedded engine, real worker code.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { staticCalendarProvider } from '../../domain/calendar.js';
 import { getModels } from '../../domain/models.js';
 import { createDomainServices } from '../../domain/services/index.js';
@@ -14,17 +14,9 @@ import type { EmbeddedEngine } from '../../engine/embedded/index.js';
 import { EngineError, type Job } from '../../engine/port.js';
 import { createHandlers } from '../../workers/index.js';
 import { residentRepair } from '../api/harness.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { useTestServer } from '../helpers/server.js';
 
-let server: TestServer;
-
-beforeAll(async () => {
-  server = await startTestServer({ clockStart: new Date('2026-11-23T10:00:00+08:00') });
-}, 120_000);
-
-afterAll(async () => {
-  await server?.close();
-});
+const t = useTestServer({ clockStart: new Date('2026-11-23T10:00:00+08:00') });
 
 const probe = `<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="d" targetNamespace="http://propflow/test">
@@ -44,11 +36,11 @@ const probe = `<?xml version="1.0" encoding="UTF-8"?>
 
 describe('at-least-once', () => {
   it('the same task completed twice at once: one 200, one 409; one step on the timeline, one next task', async () => {
-    const resident = await server.as('resident1');
-    const unit = await server.as('unitA1');
+    const resident = await t.server.as('resident1');
+    const unit = await t.server.as('unitA1');
     const created = await resident.post('/api/work-orders', residentRepair());
     expect(created.status).toBe(201);
-    await server.engine.idle();
+    await t.server.engine.idle();
     const [signOff] = (await unit.get(`/api/tasks?workOrderId=${created.body.id}`)).body.items as { id: string; kind: string }[];
     expect(signOff?.kind).toBe('sign-off');
 
@@ -57,7 +49,7 @@ describe('at-least-once', () => {
     const refused = answers.find((a) => a.status === 409)!;
     expect(refused.body.error.code).toMatch(/ALREADY_COMPLETED|TASK_COMPLETED|CONFLICT|NOT_OPEN/);
     expect(refused.body.error.message).toBeTruthy();
-    await server.engine.idle();
+    await t.server.engine.idle();
 
     const order = (await resident.get(`/api/work-orders/${created.body.id}`)).body as { timeline: { type: string; elementId: string | null }[] };
     expect(order.timeline.filter((e) => e.type === 'signed')).toHaveLength(1);
@@ -66,15 +58,15 @@ describe('at-least-once', () => {
   });
 
   it('the same job delivered twice: both deliveries run the worker, the resident is told once, one completion wins, the other is NOT_FOUND', async () => {
-    const resident = await server.as('resident1');
+    const resident = await t.server.as('resident1');
     const created = await resident.post('/api/work-orders', residentRepair({ description: '阳台地漏堵塞' }));
     expect(created.status).toBe(201);
-    await server.engine.deploy([{ name: 'at-least-once-probe.bpmn', content: probe }]);
-    const started = await server.engine.startInstance('at-least-once-probe', { workOrderId: created.body.id, orderNumber: created.body.number });
+    await t.server.engine.deploy([{ name: 'at-least-once-probe.bpmn', content: probe }]);
+    const started = await t.server.engine.startInstance('at-least-once-probe', { workOrderId: created.body.id, orderNumber: created.body.number });
 
     // A lock of 0 ms runs out at once; the engine's lock sweep (every 5 s, run here at once rather
     // than waited for) queues the job again, and the next activation delivers the same job.
-    const engine = server.engine as EmbeddedEngine;
+    const engine = t.server.engine as EmbeddedEngine;
     const first = await engine.activateJobs('at-least-once-probe', 1, 0, 'worker-1');
     await (engine as unknown as { sweepJobs(): Promise<void> }).sweepJobs();
     const second = await engine.activateJobs('at-least-once-probe', 1, 60_000, 'worker-2');
@@ -82,7 +74,7 @@ describe('at-least-once', () => {
     expect(second.map((j) => j.key)).toEqual(first.map((j) => j.key));
 
     const clock = engine.clock;
-    const handlers = createHandlers({ ...createDomainServices(server.connection, () => clock.now()), clock, calendar: staticCalendarProvider() });
+    const handlers = createHandlers({ ...createDomainServices(t.server.connection, () => clock.now()), clock, calendar: staticCalendarProvider() });
     const notify = handlers.get('notify')!;
     const outcomes = await Promise.all([first[0]!, second[0]!].map((job: Job) => notify(job)));
     expect(outcomes.map((o) => o.outcome)).toEqual(['complete', 'complete']);
@@ -93,9 +85,9 @@ describe('at-least-once', () => {
     expect(lost.reason).toBeInstanceOf(EngineError);
     expect((lost.reason as EngineError).code).toBe('NOT_FOUND');
 
-    const notices = await getModels(server.connection).Notification.find({ workOrderId: created.body.id, text: { $regex: '维修人员已出发' } }).lean();
+    const notices = await getModels(t.server.connection).Notification.find({ workOrderId: created.body.id, text: { $regex: '维修人员已出发' } }).lean();
     expect(notices).toHaveLength(1);
-    const instance = await server.engine.getInstance(started.processInstanceKey);
+    const instance = await t.server.engine.getInstance(started.processInstanceKey);
     expect(instance?.state).toBe('completed');
     expect(instance?.completedElementIds.filter((id) => id === 'tell')).toHaveLength(1);
   });

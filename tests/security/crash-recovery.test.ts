@@ -5,28 +5,20 @@
  * recording the instance that did start — so no order is left without its
  * procedure (found by the crash test: a SIGKILL inside POST /api/work-orders).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { WorkOrderService } from '../../api/work-orders/service.js';
 import { getModels } from '../../domain/models.js';
 import { residentRepair } from '../api/harness.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { useTestServer } from '../helpers/server.js';
 
-let server: TestServer;
-
-beforeAll(async () => {
-  server = await startTestServer({ clockStart: new Date('2026-11-23T10:00:00+08:00') });
-}, 120_000);
-
-afterAll(async () => {
-  await server?.close();
-});
+const t = useTestServer({ clockStart: new Date('2026-11-23T10:00:00+08:00') });
 
 /** An order as POST /api/work-orders leaves it when the process is killed right after writing pendingStart. */
 async function orderCutOff(startIt: boolean): Promise<{ id: string; instanceKey?: string }> {
-  const dispatcher = await server.as('dispatcher1');
+  const dispatcher = await t.server.as('dispatcher1');
   const created = await dispatcher.post('/api/work-orders', residentRepair({ reporter: { name: '李娜', phone: '13987654321' }, channel: 'phone' }));
   expect(created.status).toBe(201);
-  const models = getModels(server.connection);
+  const models = getModels(t.server.connection);
   const order = await models.WorkOrder.findById(created.body.id).lean();
   const variables = { workOrderId: created.body.id, orderNumber: order!.number, communityId: 'C001', kind: 'repair', priority: 3, description: order!.description, address: order!.address, firstUnitId: 'U-A', secondUnitId: 'U-B', reportedBy: 'dispatcher1', channel: 'phone', reportedAt: new Date().toISOString() };
   // Make a second order look like one whose start was cut off: its own (new) id, no instance, pendingStart kept.
@@ -36,7 +28,7 @@ async function orderCutOff(startIt: boolean): Promise<{ id: string; instanceKey?
   const id = String(cut._id);
   await models.WorkOrder.findOneAndUpdate({ _id: id }, { $set: { pendingStart: { ...variables, workOrderId: id } } });
   if (!startIt) return { id };
-  const started = await server.engine.startInstance('repair', { ...variables, workOrderId: id }, { businessKey: id });
+  const started = await t.server.engine.startInstance('repair', { ...variables, workOrderId: id }, { businessKey: id });
   return { id, instanceKey: started.processInstanceKey };
 }
 
@@ -44,11 +36,11 @@ describe('an order whose process start a crash cut off', () => {
   it('is started at the next start-up, or has the instance that did start recorded — once', async () => {
     const notStarted = await orderCutOff(false);
     const started = await orderCutOff(true);
-    const service = new WorkOrderService({ conn: server.connection, engine: server.engine, logger: { debug() {}, info() {}, warn() {}, error() {}, child() { return this; } } });
+    const service = new WorkOrderService({ conn: t.server.connection, engine: t.server.engine, logger: { debug() {}, info() {}, warn() {}, error() {}, child() { return this; } } });
     expect(await service.recoverPendingStarts()).toBe(2);
     expect(await service.recoverPendingStarts()).toBe(0); // finished: nothing left to do, nothing started twice
 
-    const models = getModels(server.connection);
+    const models = getModels(t.server.connection);
     const a = await models.WorkOrder.findById(notStarted.id).lean();
     expect(a?.processInstanceKey).toBeTruthy();
     expect(a?.pendingStart ?? null).toBeNull();
@@ -56,19 +48,19 @@ describe('an order whose process start a crash cut off', () => {
     expect(b?.processInstanceKey).toBe(started.instanceKey);
     expect(b?.pendingStart ?? null).toBeNull();
     for (const id of [notStarted.id, started.id]) {
-      expect(await server.engine.listInstances({ businessKey: id })).toHaveLength(1);
+      expect(await t.server.engine.listInstances({ businessKey: id })).toHaveLength(1);
     }
-    await server.engine.idle();
-    const [instance] = await server.engine.listInstances({ businessKey: notStarted.id });
+    await t.server.engine.idle();
+    const [instance] = await t.server.engine.listInstances({ businessKey: notStarted.id });
     expect(instance?.state).toBe('active');
     expect(instance?.incidents).toEqual([]);
     expect(instance?.activeElementIds.length).toBeGreaterThan(0);
   });
 
   it('a normal creation leaves nothing pending', async () => {
-    const dispatcher = await server.as('dispatcher1');
+    const dispatcher = await t.server.as('dispatcher1');
     const created = await dispatcher.post('/api/work-orders', residentRepair({ reporter: { name: '李娜', phone: '13987654321' }, channel: 'phone' }));
-    const doc = await getModels(server.connection).WorkOrder.findById(created.body.id).lean();
+    const doc = await getModels(t.server.connection).WorkOrder.findById(created.body.id).lean();
     expect(doc?.pendingStart ?? null).toBeNull();
     expect(doc?.processInstanceKey).toBe(created.body.processInstanceKey);
   });

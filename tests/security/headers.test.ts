@@ -4,22 +4,14 @@
  * content security policy; a method a path does not have is a 405 with
  * `Allow` and the contract's error body, not a 404.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { describe, expect, it } from 'vitest';
+import { useTestServer } from '../helpers/server.js';
 
-let server: TestServer;
-
-beforeAll(async () => {
-  server = await startTestServer();
-}, 120_000);
-
-afterAll(async () => {
-  await server?.close();
-});
+const t = useTestServer();
 
 describe('security headers', () => {
   it.each(['/api/health', '/api/openapi.json', '/api/work-orders', '/', '/no-such-page'])('%s', async (path) => {
-    const res = await fetch(`${server.url}${path}`);
+    const res = await fetch(`${t.server.url}${path}`);
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
     expect(res.headers.get('x-frame-options')).toBe('DENY');
     expect(res.headers.get('referrer-policy')).toBe('no-referrer');
@@ -33,7 +25,7 @@ describe('security headers', () => {
   });
 
   it('API answers are not cached', async () => {
-    const res = await fetch(`${server.url}/api/health`);
+    const res = await fetch(`${t.server.url}/api/health`);
     expect(res.headers.get('cache-control')).toBe('no-store');
   });
 });
@@ -47,8 +39,8 @@ describe('405 for a method the path does not have', () => {
     // Spelled out, not also /work-orders/:id (which has DELETE).
     ['DELETE', '/api/work-orders/export', 'GET, HEAD'],
   ])('%s %s → 405, Allow: %s', async (method, path, allow) => {
-    const dispatcher = await server.as('dispatcher1');
-    const res = await fetch(`${server.url}${path}`, { method, headers: { authorization: `Bearer ${dispatcher.token}` } });
+    const dispatcher = await t.server.as('dispatcher1');
+    const res = await fetch(`${t.server.url}${path}`, { method, headers: { authorization: `Bearer ${dispatcher.token}` } });
     expect(res.status).toBe(405);
     expect(res.headers.get('allow')?.split(', ').sort()).toEqual(allow.split(', ').sort());
     const body = (await res.json()) as { error: { code: string; message: string } };
@@ -56,7 +48,7 @@ describe('405 for a method the path does not have', () => {
   });
 
   it('an unknown path is still a 404', async () => {
-    const res = await fetch(`${server.url}/api/no-such-thing`, { method: 'DELETE' });
+    const res = await fetch(`${t.server.url}/api/no-such-thing`, { method: 'DELETE' });
     expect(res.status).toBe(404);
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('ROUTE_NOT_FOUND');
   });

@@ -5,26 +5,18 @@
  * process — also when both requests arrive at once. Another user's key, or no
  * key, creates as before; a malformed key is 400 naming the header.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { getModels } from '../../domain/models.js';
 import { residentRepair } from '../api/harness.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { useTestServer } from '../helpers/server.js';
 
-let server: TestServer;
+const t = useTestServer();
 
-beforeAll(async () => {
-  server = await startTestServer();
-}, 120_000);
-
-afterAll(async () => {
-  await server?.close();
-});
-
-const orders = () => getModels(server.connection).WorkOrder.countDocuments();
+const orders = () => getModels(t.server.connection).WorkOrder.countDocuments();
 
 describe('POST /api/work-orders with Idempotency-Key', () => {
   it('the same key twice (one after the other, and two at once) creates one order with one process', async () => {
-    const resident = await server.as('resident1');
+    const resident = await t.server.as('resident1');
     const before = await orders();
     const first = await resident.request('POST', '/api/work-orders', residentRepair(), { 'Idempotency-Key': 'app-7f3a-0001' });
     expect(first.status).toBe(201);
@@ -37,13 +29,13 @@ describe('POST /api/work-orders with Idempotency-Key', () => {
     expect(both.map((r) => r.status)).toEqual([201, 201]);
     expect(both[0]!.body.id).toBe(both[1]!.body.id);
     expect(await orders()).toBe(before + 2);
-    await server.engine.idle();
-    expect(await server.engine.listInstances({ businessKey: both[0]!.body.id as string })).toHaveLength(1);
+    await t.server.engine.idle();
+    expect(await t.server.engine.listInstances({ businessKey: both[0]!.body.id as string })).toHaveLength(1);
   });
 
   it("another user's same key, or no key, creates a new order; a malformed key is 400 naming the header", async () => {
     const before = await orders();
-    const dispatcher = await server.as('dispatcher1');
+    const dispatcher = await t.server.as('dispatcher1');
     const other = await dispatcher.request('POST', '/api/work-orders', residentRepair({ reporter: { name: '张伟', phone: '13812345678' }, channel: 'phone' }), { 'Idempotency-Key': 'app-7f3a-0001' });
     expect(other.status).toBe(201);
     const plain = await dispatcher.post('/api/work-orders', residentRepair({ reporter: { name: '张伟', phone: '13812345678' }, channel: 'phone' }));
