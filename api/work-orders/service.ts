@@ -10,7 +10,7 @@ import type { TimelineDoc } from '../../domain/timeline.model.js';
 import { MongoDirectory } from '../../domain/services/directory.js';
 import { OutboxNotifier } from '../../domain/services/notifier.js';
 import { RetentionHoldError, RetentionSweeper } from '../../domain/services/retention.js';
-import { isObjectIdLike, MongoOrderStore, OrderNotFoundError } from '../../domain/services/order-store.js';
+import { isDuplicateKey, isObjectIdLike, MongoOrderStore, OrderNotFoundError } from '../../domain/services/order-store.js';
 import { nextOrderNumber } from '../../domain/services/numbers.js';
 import type { Channel, OrderKind, WorkOrderDoc } from '../../domain/work-order.model.js';
 import type { AuthUser } from '../auth/service.js';
@@ -118,9 +118,13 @@ export class WorkOrderService {
    */
   async create(user: AuthUser, body: CreateWorkOrderBody, idempotencyKey?: string): Promise<WorkOrderView> {
     const scopedKey = idempotencyKey !== undefined ? `${user.id}:${idempotencyKey}` : undefined;
+    // A key whose request left no order (it failed, or a crash cut it off) is taken over below.
+    let orphanKey = false;
     if (scopedKey) {
       const earlier = await this.models.IdempotencyKey.findById(scopedKey).lean();
-      if (earlier) return this.orderOfEarlierRequest(user, earlier.orderId);
+      const answered = earlier ? await this.orderOfEarlierRequest(user, earlier.orderId) : undefined;
+      if (answered) return answered;
+      orphanKey = earlier !== null;
     }
     const community = await this.directory.community(body.communityId);
     if (!community) throw new ValidationError('The request is invalid.', [{ path: 'communityId', message: 'unknown community' }]);
@@ -214,14 +218,19 @@ export class WorkOrderService {
     // finished at the next start-up (recoverPendingStarts).
     if (scopedKey) {
       // Claimed by inserting on the primary key: of two requests with one key, one inserts, the other answers its order.
-      try {
-        await this.models.IdempotencyKey.create({ _id: scopedKey, orderId: id, createdAt: now });
-      } catch (err) {
-        if (!isDuplicateKey(err)) throw err;
-        const earlier = await this.models.IdempotencyKey.findById(scopedKey).lean();
-        if (earlier) return this.orderOfEarlierRequest(user, earlier.orderId);
-        throw err;
+      let takeOver = orphanKey;
+      if (!takeOver) {
+        try {
+          await this.models.IdempotencyKey.create({ _id: scopedKey, orderId: id, createdAt: now });
+        } catch (err) {
+          if (!isDuplicateKey(err)) throw err;
+          const earlier = await this.models.IdempotencyKey.findById(scopedKey).lean();
+          const answered = earlier ? await this.orderOfEarlierRequest(user, earlier.orderId) : undefined;
+          if (answered) return answered;
+          takeOver = true;
+        }
       }
+      if (takeOver) await this.models.IdempotencyKey.findOneAndUpdate({ _id: scopedKey }, { $set: { orderId: id, createdAt: now } }, { upsert: true });
     }
     await this.models.WorkOrder.create({ _id: id, ...doc, timelineIds: [], timelineIndexed: true, pendingStart: variables });
 
@@ -276,15 +285,15 @@ export class WorkOrderService {
 
   /**
    * The order a request with the same Idempotency-Key created; it may still be
-   * on its way (written a moment later), so a few short waits; 409 when that
-   * request failed and left no order.
+   * on its way (written a moment later), so a few short waits; undefined when
+   * that request left no order (failed, or cut off by a crash).
    */
-  private async orderOfEarlierRequest(user: AuthUser, orderId: string): Promise<WorkOrderView> {
+  private async orderOfEarlierRequest(user: AuthUser, orderId: string): Promise<WorkOrderView | undefined> {
     for (let attempt = 0; attempt < 50; attempt++) {
       if (await this.models.WorkOrder.findById(orderId).lean()) return this.get(user, orderId);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    throw new Conflict('A request with this Idempotency-Key did not create an order; retry with a new key.', 'IDEMPOTENCY_KEY_USED');
+    return undefined;
   }
 
   private async recordStart(id: string, started: { processInstanceKey: string; bpmnProcessId: string; version: number }): Promise<void> {
@@ -304,10 +313,6 @@ export class WorkOrderService {
    * kept on the order. Returns how many were finished.
    */
   async recoverPendingStarts(): Promise<number> {
-    // An Idempotency-Key claimed by a request that a crash cut off before its order was written: freed, so the retry creates it.
-    for (const key of await this.models.IdempotencyKey.find({}).lean()) {
-      if (!(await this.models.WorkOrder.findById(key.orderId).lean())) await this.models.IdempotencyKey.findOneAndDelete({ _id: key._id });
-    }
     const pending = await this.models.WorkOrder.find({ pendingStart: { $ne: null } }).lean();
     let finished = 0;
     for (const order of pending) {
@@ -336,7 +341,7 @@ export class WorkOrderService {
     await this.models.Timeline.deleteMany({ workOrderId: id });
     await this.models.Notification.deleteMany({ workOrderId: id });
     await this.models.WorkOrder.deleteOne({ _id: id });
-    // A failed creation frees its Idempotency-Key: the client may retry with it.
+    // A failed creation frees its Idempotency-Key at once: the client may retry with it without waiting.
     await this.models.IdempotencyKey.deleteMany({ orderId: id });
   }
 
@@ -563,9 +568,4 @@ export function toView(d: OrderRecord, viewer: AuthUser, timeline?: TimelineDoc[
     createdAt: iso(d.createdAt) ?? new Date(d.reportedAt).toISOString(),
     updatedAt: iso(d.updatedAt) ?? new Date(d.reportedAt).toISOString(),
   };
-}
-
-function isDuplicateKey(err: unknown): boolean {
-  const code = (err as { code?: unknown } | null)?.code;
-  return code === 11000 || (code === 1 && /duplicate/i.test(String((err as Error).message)));
 }

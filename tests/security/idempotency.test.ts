@@ -46,4 +46,16 @@ describe('POST /api/work-orders with Idempotency-Key', () => {
     expect(bad.body.error.details.map((d: { path: string }) => d.path)).toEqual(['Idempotency-Key']);
     expect(await orders()).toBe(before + 2);
   });
+
+  it('a key whose request left no order (cut off by a crash) is taken over by the retry: one new order', async () => {
+    const resident = await t.server.as('resident1');
+    const me = (await resident.get('/api/auth/me')).body as { id: string };
+    await getModels(t.server.connection).IdempotencyKey.create({ _id: `${me.id}:app-7f3a-0003`, orderId: '0123456789abcdef01234567', createdAt: new Date() });
+    const before = await orders();
+    const first = await resident.request('POST', '/api/work-orders', residentRepair(), { 'Idempotency-Key': 'app-7f3a-0003' });
+    expect(first.status).toBe(201);
+    const again = await resident.request('POST', '/api/work-orders', residentRepair(), { 'Idempotency-Key': 'app-7f3a-0003' });
+    expect(again.body.id).toBe(first.body.id);
+    expect(await orders()).toBe(before + 1);
+  }, 30_000);
 });
