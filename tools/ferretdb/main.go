@@ -77,6 +77,27 @@ func main() {
 		close(done)
 	}()
 
+	// The _id expression indexes (see idindex.go): the existing files before
+	// "ready", then new databases and collections as they appear.
+	keeper := newIDIndexKeeper(*dir)
+	if err := keeper.sweep(ctx); err != nil {
+		fmt.Fprintln(os.Stderr, "ferretdb-local: _id index:", err)
+	}
+	go func() {
+		tick := time.NewTicker(250 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-tick.C:
+				if err := keeper.sweep(ctx); err != nil && ctx.Err() == nil && *verbose {
+					fmt.Fprintln(os.Stderr, "ferretdb-local: _id index:", err)
+				}
+			}
+		}
+	}()
+
 	fmt.Printf("ready %s\n", f.MongoDBURI())
 	<-done
 }
