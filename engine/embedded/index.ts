@@ -141,8 +141,13 @@ export class EmbeddedEngine implements ProcessEngine {
    * engine_timers every tick (a scan on FerretDB, 4 times a second).
    */
   private armedTimers: Map<string, number> | undefined;
-  /** Collections in which entries were marked closed since the last periodic purge. */
-  private marked = { jobs: false, tasks: false, timers: false, subscriptions: false };
+  /**
+   * Every job not yet done, by id (this process is their only writer): loaded at start, kept
+   * with every outbox. A job's lock (activated, lockedUntil, worker, deliveries) lives only
+   * here — in a single-process engine a restart frees every job anyway — so activating a job
+   * costs no database call, and completing one needs no read.
+   */
+  private readonly liveJobs = new Map<string, JobDoc>();
   private readonly cache = new Map<string, CacheEntry>();
   private readonly cacheSize: number;
   private readonly locks = new Map<string, Promise<unknown>>();
@@ -180,8 +185,6 @@ export class EmbeddedEngine implements ProcessEngine {
       if (saved) this.clock.restore(saved);
       await this.saveClock();
     }
-    // In a single-node runtime, a job still locked at start-up belonged to a process that is gone.
-    await this.m.Job.updateMany({ state: 'activated' }, { $set: { state: 'activatable', availableAt: 0, lockedUntil: 0 } });
     const pending = await this.m.Outbox.find({}).sort({ rev: 1 }).lean<OutboxDoc[]>();
     for (const outbox of pending) {
       await this.lock(outbox.instanceKey, async () => {
@@ -192,47 +195,42 @@ export class EmbeddedEngine implements ProcessEngine {
       });
     }
     if (pending.length) this.logger.info(`engine: followed through ${pending.length} interrupted instance write(s)`);
-    await this.purge();
-    const open = await this.m.UserTask.find({ state: 'created' }).lean<UserTaskDoc[]>();
-    this.openTasks = new Map(open.map((t) => [t._id, t]));
-    const armed = await this.m.Timer.find({ dueAt: { $ne: null } }).lean<TimerDoc[]>();
-    this.armedTimers = new Map(armed.filter((t) => t.dueAt).map((t) => [t._id, new Date(t.dueAt as Date).getTime()]));
-    await this.sweepJobs();
+    // One read of each projection; entries an earlier version of this engine marked closed
+    // (instead of deleting them) are deleted by id on the way.
+    const leftovers: Promise<unknown>[] = [];
+    const tasks = await this.m.UserTask.find({}).lean<UserTaskDoc[]>();
+    this.openTasks = new Map();
+    for (const t of tasks) {
+      if (t.state === 'created') this.openTasks.set(t._id, t);
+      else leftovers.push(this.m.UserTask.deleteOne({ _id: t._id }));
+    }
+    const timers = await this.m.Timer.find({}).lean<TimerDoc[]>();
+    this.armedTimers = new Map();
+    for (const t of timers) {
+      if (t.dueAt) this.armedTimers.set(t._id, new Date(t.dueAt).getTime());
+      else leftovers.push(this.m.Timer.deleteOne({ _id: t._id }));
+    }
+    const jobs = await this.m.Job.find({}).sort({ seq: 1 }).lean<JobDoc[]>();
+    for (const job of jobs) {
+      if (job.state === 'done') {
+        leftovers.push(this.m.Job.deleteOne({ _id: job._id }));
+        continue;
+      }
+      if (this.liveJobs.has(job._id)) continue; // added by an interrupted write followed through above
+      // In a single-node runtime, a job still locked at start-up belonged to a process that is gone.
+      this.liveJobs.set(job._id, job.state === 'activated' ? { ...job, state: 'activatable', availableAt: 0, lockedUntil: 0 } : job);
+    }
+    await Promise.all(leftovers);
+    await this.m.Subscription.deleteMany({ open: false });
+    this.sweepJobs();
     this.scheduleTick(0);
     this.purgeTimer = setInterval(() => {
-      void this.purgeMarked()
-        .then(() => this.sweepJobs())
-        .catch((err: unknown) => this.logger.warn(`engine: purge: ${(err as Error).message}`));
+      this.sweepJobs();
+      void this.m.Message.deleteMany({ expiresAt: { $lte: this.clock.now() } }).catch((err: unknown) =>
+        this.logger.warn(`engine: purge of expired messages: ${(err as Error).message}`),
+      );
     }, 5_000);
     this.purgeTimer.unref();
-  }
-
-  /**
-   * The periodic purge: only the collections this process has marked entries in since the last
-   * one (it is their only writer; purge() at start removes what an earlier process left), so an
-   * idle engine does not scan them every 5 s. Expired messages: always.
-   */
-  private async purgeMarked(): Promise<void> {
-    const marked = this.marked;
-    this.marked = { jobs: false, tasks: false, timers: false, subscriptions: false };
-    await Promise.all([
-      marked.jobs ? this.m.Job.deleteMany({ state: 'done' }) : undefined,
-      marked.tasks ? this.m.UserTask.deleteMany({ state: 'moved' }) : undefined,
-      marked.timers ? this.m.Timer.deleteMany({ dueAt: null }) : undefined,
-      marked.subscriptions ? this.m.Subscription.deleteMany({ open: false }) : undefined,
-      this.m.Message.deleteMany({ expiresAt: { $lte: this.clock.now() } }),
-    ]);
-  }
-
-  /** Removes closed projection entries (one scan each; FerretDB deletes by filter scan anyway). */
-  async purge(): Promise<void> {
-    await Promise.all([
-      this.m.Job.deleteMany({ state: 'done' }),
-      this.m.UserTask.deleteMany({ state: 'moved' }),
-      this.m.Timer.deleteMany({ dueAt: null }),
-      this.m.Subscription.deleteMany({ open: false }),
-      this.m.Message.deleteMany({ expiresAt: { $lte: this.clock.now() } }),
-    ]);
   }
 
   async close(): Promise<void> {
@@ -455,12 +453,15 @@ export class EmbeddedEngine implements ProcessEngine {
       if (!incident) throw new EngineError('NOT_FOUND', `incident ${incidentKey} not found`);
       ctx.incidents = ctx.incidents.filter((i) => i.key !== incidentKey);
       if (incident.jobKey) {
-        await this.m.Job.findOneAndUpdate(
+        const job = await this.m.Job.findOneAndUpdate(
           { _id: incident.jobKey },
           { $set: { state: 'activatable', retries, availableAt: 0, lockedUntil: 0 }, $unset: { errorMessage: 1 } },
-        );
-        const job = await this.m.Job.findById(incident.jobKey).lean<JobDoc>();
-        if (job) this.enqueue(job.type, job._id);
+          { returnDocument: 'after' },
+        ).lean<JobDoc>();
+        if (job) {
+          this.liveJobs.set(job._id, job);
+          this.enqueue(job.type, job._id);
+        }
       }
     });
     this.jobSignal.emit('job');
@@ -514,9 +515,9 @@ export class EmbeddedEngine implements ProcessEngine {
 
   /**
    * @internal used by workers: locks up to `max` jobs of a type. Ready jobs are
-   * queued in memory as they are created (no collection scan per poll); the
-   * lock is a by-id write whose previous state is checked, so a job closed in
-   * between is handed back untouched.
+   * queued in memory as they are created (no collection scan per poll), and
+   * the lock is taken in memory (see liveJobs): a job closed or locked in
+   * between is skipped.
    */
   async activateJobs(type: string, max: number, timeoutMs: number, workerName: string): Promise<Job[]> {
     const jobs: Job[] = [];
@@ -525,23 +526,19 @@ export class EmbeddedEngine implements ProcessEngine {
       const id = queue.values().next().value as string;
       queue.delete(id);
       const now = realNow();
-      const before = await this.m.Job.findOneAndUpdate(
-        { _id: id },
-        { $set: { state: 'activated', lockedUntil: now + timeoutMs, worker: workerName }, $inc: { deliveries: 1 } },
-        { returnDocument: 'before' },
-      ).lean<JobDoc>();
+      const before = this.liveJobs.get(id);
       if (!before) continue;
       const free =
         (before.state === 'activatable' && before.availableAt <= now) || (before.state === 'activated' && before.lockedUntil <= now);
       if (!free) {
-        await this.m.Job.findOneAndUpdate(
-          { _id: id },
-          { $set: { state: before.state, lockedUntil: before.lockedUntil, worker: before.worker ?? '' }, $inc: { deliveries: -1 } },
-        );
         if (before.state === 'activatable') this.enqueueLater(type, id, before.availableAt - now);
         continue;
       }
       if (before.deliveries === 0 && before.createdAtMs) this.metrics.sample(this.metrics.jobActivationMs, now - before.createdAtMs);
+      before.state = 'activated';
+      before.lockedUntil = now + timeoutMs;
+      before.worker = workerName;
+      before.deliveries = (before.deliveries ?? 0) + 1;
       jobs.push({
         key: before._id,
         type: before.type,
@@ -575,31 +572,43 @@ export class EmbeddedEngine implements ProcessEngine {
     t.unref();
   }
 
-  /** Queues every job that is free in the collection (start-up, and lock time-outs). */
-  private async sweepJobs(): Promise<void> {
+  /** Queues every live job that is free: at start-up, and every few seconds for lock time-outs. */
+  private sweepJobs(): void {
     const now = realNow();
-    const free = await this.m.Job.find({
-      $or: [{ state: 'activatable' }, { state: 'activated', lockedUntil: { $lte: now } }],
-    })
-      .sort({ seq: 1 })
-      .lean<JobDoc[]>();
-    for (const job of free) {
+    for (const job of this.liveJobs.values()) {
+      if (job.state !== 'activatable' && !(job.state === 'activated' && job.lockedUntil <= now)) continue;
       if (this.ready.get(job.type)?.has(job._id)) continue;
       if (job.state === 'activatable' && job.availableAt > now) continue; // its back-off timer queues it
       this.enqueue(job.type, job._id);
     }
   }
 
+  /** A job not yet done: from memory (the collection only for one this process has not seen). */
+  private async liveJob(jobKey: string): Promise<JobDoc | undefined> {
+    const live = this.liveJobs.get(jobKey);
+    if (live) return live;
+    const stored = await this.m.Job.findById(jobKey).lean<JobDoc>();
+    return stored && stored.state !== 'done' ? stored : undefined;
+  }
+
+  /** Forgets a job and deletes its document (by id). */
+  private async dropJob(jobKey: string): Promise<JobDoc | undefined> {
+    const live = this.liveJobs.get(jobKey);
+    this.liveJobs.delete(jobKey);
+    if (live) this.ready.get(live.type)?.delete(jobKey);
+    await this.m.Job.deleteOne({ _id: jobKey });
+    return live;
+  }
+
   async completeJob(jobKey: string, variables: Variables): Promise<void> {
-    const job = await this.m.Job.findById(jobKey).lean<JobDoc>();
-    if (!job || job.state === 'done') throw new EngineError('NOT_FOUND', `job ${jobKey} not found (completed or canceled)`);
+    const job = await this.liveJob(jobKey);
+    if (!job) throw new EngineError('NOT_FOUND', `job ${jobKey} not found (completed or canceled)`);
     try {
       await this.withInstance(job.instanceKey, (runtime) => runtime.completeJob(job.executionId, variables));
       this.metrics.jobsCompleted++;
     } catch (err) {
       if (err instanceof RuntimeError) {
-        this.marked.jobs = true;
-        await this.m.Job.findOneAndUpdate({ _id: jobKey }, { $set: { state: 'done' } });
+        await this.dropJob(jobKey);
         throw new EngineError('NOT_FOUND', `job ${jobKey} is no longer active`);
       }
       throw err;
@@ -607,19 +616,21 @@ export class EmbeddedEngine implements ProcessEngine {
   }
 
   async failJob(jobKey: string, message: string, retries?: number, retryBackOffMs = 0): Promise<void> {
-    const job = await this.m.Job.findById(jobKey).lean<JobDoc>();
-    if (!job || job.state === 'done') throw new EngineError('NOT_FOUND', `job ${jobKey} not found`);
+    const job = await this.liveJob(jobKey);
+    if (!job) throw new EngineError('NOT_FOUND', `job ${jobKey} not found`);
     const left = retries ?? job.retries - 1;
     if (left > 0) {
-      await this.m.Job.findOneAndUpdate(
-        { _id: jobKey },
-        { $set: { state: 'activatable', retries: left, availableAt: realNow() + retryBackOffMs, lockedUntil: 0, errorMessage: message } },
-      );
+      const set = { state: 'activatable' as const, retries: left, availableAt: realNow() + retryBackOffMs, lockedUntil: 0, errorMessage: message };
+      // The retry count is durable (a restart must not reset it); the back-off is real time.
+      await this.m.Job.findOneAndUpdate({ _id: jobKey }, { $set: set });
+      if (this.liveJobs.has(jobKey)) this.liveJobs.set(jobKey, { ...job, ...set });
       this.enqueueLater(job.type, jobKey, retryBackOffMs);
       return;
     }
     await this.withInstance(job.instanceKey, async (_runtime, ctx) => {
-      await this.m.Job.findOneAndUpdate({ _id: jobKey }, { $set: { state: 'failed', retries: 0, errorMessage: message, lockedUntil: 0 } });
+      const set = { state: 'failed' as const, retries: 0, errorMessage: message, lockedUntil: 0 };
+      await this.m.Job.findOneAndUpdate({ _id: jobKey }, { $set: set });
+      if (this.liveJobs.has(jobKey)) this.liveJobs.set(jobKey, { ...job, ...set });
       if (!ctx.incidents.some((i) => i.jobKey === jobKey)) {
         ctx.incidents.push({
           key: this.newKey(),
@@ -633,12 +644,14 @@ export class EmbeddedEngine implements ProcessEngine {
   }
 
   async throwJobError(jobKey: string, errorCode: string, message = '', variables: Variables = {}): Promise<void> {
-    const job = await this.m.Job.findById(jobKey).lean<JobDoc>();
-    if (!job || job.state === 'done') throw new EngineError('NOT_FOUND', `job ${jobKey} not found`);
+    const job = await this.liveJob(jobKey);
+    if (!job) throw new EngineError('NOT_FOUND', `job ${jobKey} not found`);
     await this.withInstance(job.instanceKey, async (runtime, ctx) => {
       const caught = await runtime.throwError(job.executionId, errorCode, message, variables);
       if (!caught) {
-        await this.m.Job.findOneAndUpdate({ _id: jobKey }, { $set: { state: 'failed', retries: 0, errorMessage: message } });
+        const set = { state: 'failed' as const, retries: 0, errorMessage: message };
+        await this.m.Job.findOneAndUpdate({ _id: jobKey }, { $set: set });
+        if (this.liveJobs.has(jobKey)) this.liveJobs.set(jobKey, { ...job, ...set });
         ctx.incidents.push({
           key: this.newKey(),
           elementId: job.elementId,
@@ -1093,15 +1106,12 @@ export class EmbeddedEngine implements ProcessEngine {
     const newJobTypes = new Set<string>();
     for (const job of outbox.jobsAdded) {
       if (await insertOnce(this.m.Job, job)) {
+        this.liveJobs.set(job._id, { ...job });
         newJobTypes.add(job.type);
         this.enqueue(job.type, job._id);
       }
     }
-    for (const id of outbox.jobsRemoved) {
-      this.marked.jobs = true;
-      const removed = await this.m.Job.findOneAndUpdate({ _id: id }, { $set: { state: 'done' } }).lean<JobDoc>();
-      if (removed) this.ready.get(removed.type)?.delete(id);
-    }
+    for (const id of outbox.jobsRemoved) await this.dropJob(id);
     for (const closing of outbox.tasksClosed) {
       const open = await this.openTask(closing.key);
       if (!open || open.state !== 'created') continue;
@@ -1112,8 +1122,7 @@ export class EmbeddedEngine implements ProcessEngine {
         ...(closing.by ? { completedBy: closing.by } : {}),
       };
       await insertOnce(this.m.UserTaskHistory, closed);
-      this.marked.tasks = true;
-      await this.m.UserTask.findOneAndUpdate({ _id: closing.key }, { $set: { state: 'moved' } });
+      await this.m.UserTask.deleteOne({ _id: closing.key });
       this.openTasks?.delete(closing.key);
       events.push({ type: closing.state, doc: closed });
     }
@@ -1124,15 +1133,11 @@ export class EmbeddedEngine implements ProcessEngine {
       }
     }
     for (const sub of outbox.subscriptionsAdded) await insertOnce(this.m.Subscription, sub);
-    for (const id of outbox.subscriptionsRemoved) {
-      this.marked.subscriptions = true;
-      await this.m.Subscription.findOneAndUpdate({ _id: id }, { $set: { open: false } });
-    }
+    for (const id of outbox.subscriptionsRemoved) await this.m.Subscription.deleteOne({ _id: id });
     if (outbox.timer.changed) {
       const dueAt = outbox.timer.dueAt ? new Date(outbox.timer.dueAt) : null;
       if (dueAt === null) {
-        this.marked.timers = true;
-        await this.m.Timer.findOneAndUpdate({ _id: doc._id }, { $set: { dueAt: null } });
+        await this.m.Timer.deleteOne({ _id: doc._id });
       } else if (!(await insertOnce(this.m.Timer, { _id: doc._id, dueAt }))) {
         await this.m.Timer.findOneAndUpdate({ _id: doc._id }, { $set: { dueAt } });
       }

@@ -5,15 +5,15 @@
  * an outbox (see OutboxDoc) so that a crash between the two writes heals at
  * start-up.
  *
- * Access paths are chosen for FerretDB 1.24's SQLite backend, measured here:
- * only a filter of exactly `{_id: value}` (no projection) is pushed down to
- * SQLite; every other filter, and updateOne/replaceOne/deleteOne even by _id,
- * scans the collection (12 ms per call at 2 000 documents of 2 KB). So by-id
- * reads use findById, by-id writes use findOneAndUpdate({_id}), inserts are
- * plain inserts, and every collection that is searched (jobs, open user
- * tasks, timers, subscriptions) holds only what is live: closed entries are
- * marked and purged in the background. On MongoDB 7 the same calls use the
- * declared indexes.
+ * Access paths are chosen for FerretDB 1.24's SQLite backend: only a filter of
+ * exactly `{_id: value}` (no projection) is pushed down to SQLite — and, with
+ * the `_id` expression index tools/ferretdb adds (docs/ferretdb.md), by-id
+ * reads, findOneAndUpdate, updateOne and deleteOne take ≈ 1 ms at any size;
+ * every other filter scans the collection in Go. So reads and writes go by
+ * id, and what is searched lives in memory as well: open user tasks, armed
+ * timers and live jobs are loaded once at start (this process is their only
+ * writer) and kept with every outbox; closed entries are deleted by id. On
+ * MongoDB 7 the same calls use the declared indexes.
  */
 import mongoose, { type Connection, type Model } from 'mongoose';
 import type { Incident, UserTask, Variables } from '../port.js';
@@ -70,7 +70,7 @@ export interface InstanceDoc {
   endedAt?: Date;
 }
 
-/** `done`: completed or canceled, purged in the background (see `purge`). */
+/** `done`: only in data from earlier versions (closed jobs are deleted now); `activated` is kept in memory only. */
 export type JobState = 'activatable' | 'activated' | 'failed' | 'done';
 
 export interface JobDoc {
@@ -96,7 +96,7 @@ export interface JobDoc {
   createdAtMs?: number;
 }
 
-/** Open tasks live in engine_user_tasks; closed ones move to engine_user_task_history (`moved` marks the leftover). */
+/** Open tasks live in engine_user_tasks; closed ones move to engine_user_task_history (`moved`: a leftover of earlier versions). */
 export type UserTaskDoc = Omit<UserTask, 'key' | 'createdAt' | 'completedAt' | 'state'> & {
   state: UserTask['state'] | 'moved';
   _id: string;
@@ -108,7 +108,7 @@ export type UserTaskDoc = Omit<UserTask, 'key' | 'createdAt' | 'completedAt' | '
 
 export interface TimerDoc {
   _id: string; // instance key
-  /** The instance's earliest pending timer; null when it has none (purged later). */
+  /** The instance's earliest pending timer (the document is deleted when it has none; null in older data). */
   dueAt: Date | null;
 }
 
