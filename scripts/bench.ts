@@ -14,8 +14,10 @@
  * recovery: process start → engine.start() done → first API answer), driven
  * at a fixed 200 requests/s for BENCH_API_SECONDS by autocannon with the read
  * mix of the tasklist and the ledger as logged-in users (GET /api/tasks,
- * GET /api/work-orders?…, GET /api/work-orders/:id), and asked for its memory
- * (RSS, heap after a full GC). Then the database grows to
+ * GET /api/work-orders?…, GET /api/work-orders/:id), then arms BENCH_PROBES
+ * probe timers (1000) due 1–3 s later beside the deadlines the open orders
+ * have armed, and reports their lateness (the "timer lateness with N armed
+ * deadlines" line), and is asked for its memory (RSS, heap after a full GC). Then the database grows to
  * BENCH_RESTART_ORDERS open orders and a fresh process is timed again.
  *
  *   BENCH_OPEN_ORDERS=10000 BENCH_RESTART_ORDERS=100000 npm run bench
@@ -48,6 +50,8 @@ const OPEN_ORDERS = Number(process.env.BENCH_OPEN_ORDERS ?? 2000);
 const RESTART_ORDERS = Number(process.env.BENCH_RESTART_ORDERS ?? 10000);
 const API_SECONDS = Number(process.env.BENCH_API_SECONDS ?? 20);
 const API_RATE = 200;
+/** Probe timers armed in the restarted server beside its open orders' deadlines. */
+const PROBES = Number(process.env.BENCH_PROBES ?? 1000);
 /** Real orders left open and used as the templates of the clones. */
 const SEED_ORDERS = 4;
 const HOST = '127.0.0.1';
@@ -223,7 +227,7 @@ async function main(): Promise<void> {
     `repair lifecycles: ${ORDERS} in ${fmt(seconds, 2)} s = ${fmt(ORDERS / seconds, 2)} lifecycles/s (6 user tasks + ${fmt(jobs / ORDERS, 0)} jobs each)`,
     `jobs: ${jobs} completed = ${fmt(jobs / seconds, 1)} jobs/s`,
     `job activation latency: p50 ${fmt(percentile(activation, 50))} ms, p99 ${fmt(percentile(activation, 99))} ms (n=${activation.length})`,
-    `timer lateness: p50 ${fmt(percentile(lateness, 50))} ms, p99 ${fmt(percentile(lateness, 99))} ms (${lateness.length}/${TIMERS} timers fired; armed in ${fmt(armedIn, 1)} s)`,
+    `timer burst: ${TIMERS} timers armed one after another, each due 1–3 s after it was armed: lateness p50 ${fmt(percentile(lateness, 50))} ms, p99 ${fmt(percentile(lateness, 99))} ms (${lateness.length}/${TIMERS} fired; armed in ${fmt(armedIn, 1)} s)`,
     `failed requests: ${failures}; rss after lifecycles ${fmt(rss1 / 2 ** 20, 0)} MiB`,
   ];
   process.stdout.write(lines.join('\n') + '\n');
@@ -259,12 +263,14 @@ async function main(): Promise<void> {
   const grownIn = await grow(OPEN_ORDERS);
   const first = await startChild(db.uri);
   const apiResult = await apiLoad(first, await openOrderIds(conn, 200));
+  const probe = await first.probeTimers(PROBES);
   const memory = await first.memory();
   await first.stop();
   const out = [
     `open orders: ${open} (${SEED_ORDERS} real, the rest cloned in ${fmt(grownIn, 1)} s; engine clock pinned)`,
     `restart with ${open} open orders: engine.start() done ${fmt(first.engineStartedMs / 1000, 2)} s, listening ${fmt(first.listeningMs / 1000, 2)} s, first API answer ${fmt(first.firstAnswerMs / 1000, 2)} s after process start`,
     `API at ${API_RATE} requests/s for ${API_SECONDS} s (${apiResult.mix}): p50 ${fmt(apiResult.p50, 0)} ms, p99 ${fmt(apiResult.p99, 0)} ms, max ${fmt(apiResult.max, 0)} ms; ${apiResult.requests} requests, ${apiResult.non2xx} not 2xx, ${apiResult.errors} errors; one request alone (first / second): ${apiResult.alone}`,
+    `timer lateness with ${probe.armedBefore} deadlines armed (the open orders'): p50 ${fmt(probe.p50, 0)} ms, p99 ${fmt(probe.p99, 0)} ms, max ${fmt(probe.max, 0)} ms — ${probe.fired}/${PROBES} probe timers due 1–3 s after arming fired (armed in ${fmt(probe.armedInMs / 1000, 1)} s)`,
     `memory of the server process with ${open} open orders after that load: rss ${fmt(memory.rss / 2 ** 20, 0)} MiB, heap used after GC ${fmt(memory.heapUsed / 2 ** 20, 0)} MiB (rss right after start ${fmt(first.startRss / 2 ** 20, 0)} MiB)`,
   ];
   process.stdout.write(out.join('\n') + '\n');
@@ -286,7 +292,7 @@ async function main(): Promise<void> {
   await db.stop();
   await rm(dataDir, { recursive: true, force: true });
   void started;
-  process.exit(failures > 0 || lateness.length < TIMERS || restartFailed ? 1 : 0);
+  process.exit(failures > 0 || lateness.length < TIMERS || probe.fired < PROBES || restartFailed ? 1 : 0);
 }
 
 /* ------------------------------------------------------------ cloning open orders */
@@ -377,8 +383,19 @@ async function openOrderIds(conn: mongoose.Connection, max: number): Promise<str
 
 /* ------------------------------------------------------------ a fresh server process */
 
+interface ProbeResult {
+  armedBefore: number;
+  armedInMs: number;
+  fired: number;
+  p50: number;
+  p99: number;
+  max: number;
+}
+
 interface Child {
   url: string;
+  /** Arms `count` probe timers due 1–3 s later beside everything already armed; their lateness. */
+  probeTimers(count: number): Promise<ProbeResult>;
   engineStartedMs: number;
   listeningMs: number;
   firstAnswerMs: number;
@@ -435,6 +452,11 @@ async function startChild(mongodbUri: string): Promise<Child> {
       child.send('memory');
       return result;
     },
+    async probeTimers(count: number) {
+      const result = next<ProbeResult & { type: string }>('probe');
+      child.send({ type: 'probe', count });
+      return result;
+    },
     async stop() {
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.send('stop');
@@ -456,7 +478,14 @@ async function serveChild(): Promise<void> {
   const send = (m: object) => process.send?.(m);
   send({ type: 'ready', url: server.url, engineStartedMs, listeningMs: performance.now(), rss: process.memoryUsage().rss });
   process.on('message', (m) => {
-    if (m === 'memory') {
+    if (typeof m === 'object' && m !== null && (m as { type?: string }).type === 'probe') {
+      void probeTimers(server.engine as EmbeddedEngine, (m as { count: number }).count)
+        .then((r) => send({ type: 'probe', ...r }))
+        .catch((err: unknown) => {
+          process.stderr.write(`bench probe failed: ${(err as Error).stack ?? String(err)}\n`);
+          process.exit(1);
+        });
+    } else if (m === 'memory') {
       (globalThis as { gc?: () => void }).gc?.();
       const { rss, heapUsed } = process.memoryUsage();
       send({ type: 'memory', rss, heapUsed });
@@ -464,6 +493,40 @@ async function serveChild(): Promise<void> {
       void server.close().then(() => process.exit(0));
     }
   });
+}
+
+/**
+ * In the server process: `count` instances of the timer probe, each due 1–3 s after it is
+ * armed (spread evenly), started 8 at a time, beside the deadlines already armed; waits (at
+ * most 2 minutes) until they fire and reports their lateness (fire time − due time).
+ */
+async function probeTimers(engine: EmbeddedEngine, count: number): Promise<ProbeResult> {
+  await engine.deploy([{ name: 'bench-timer-probe.bpmn', content: timerProbe }]);
+  const armedBefore = engine.armedTimerCount;
+  engine.metrics.reset();
+  const t = performance.now();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 8 }, async () => {
+      while (next < count) {
+        const i = next++;
+        await engine.startInstance('bench-timer-probe', { delay: `PT${(1 + (i % 200) / 100).toFixed(2)}S` });
+      }
+    }),
+  );
+  const armedInMs = performance.now() - t;
+  for (const until = performance.now() + 120_000; engine.metrics.timerLatenessMs.length < count && performance.now() < until; ) {
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const lateness = [...engine.metrics.timerLatenessMs];
+  return {
+    armedBefore,
+    armedInMs,
+    fired: lateness.length,
+    p50: percentile(lateness, 50),
+    p99: percentile(lateness, 99),
+    max: lateness.length ? Math.max(...lateness) : NaN,
+  };
 }
 
 /* ------------------------------------------------------------ API latency */

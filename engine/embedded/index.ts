@@ -243,6 +243,11 @@ export class EmbeddedEngine implements ProcessEngine {
     this.cache.clear();
   }
 
+  /** How many instances have a timer armed (for the benchmark and health). */
+  get armedTimerCount(): number {
+    return this.armedTimers?.size ?? 0;
+  }
+
   /* ----------------------------------------------------------- deploying */
 
   async deploy(resources: DeployResource[]): Promise<DeployedProcess[]> {
