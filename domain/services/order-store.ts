@@ -4,10 +4,19 @@
  *
  * FerretDB 1.x has no positional (`$`) array updates and no transactions, so
  * array edits (deadlines) are read-modify-write guarded by the order's
- * `version` and retried; patches are applied once per idempotency key with a
- * single conditional update (`appliedKeys` must not yet hold the key).
+ * `version` and retried; patches are applied once per idempotency key
+ * (`appliedKeys` must not yet hold the key), the signature once (`signedAt`
+ * still null).
+ *
+ * Every guarded write goes through writeOrderIf / the deadline loop below:
+ * under the order's in-process lock, read by `_id`, check the guard in JS,
+ * then one `findOneAndUpdate` by `_id` whose 'before' document is checked
+ * again. The guard is also in the filter where the server applies it
+ * cheaply and several processes may write (MongoDB); on FerretDB a second
+ * field next to `_id` would scan the collection (order-lock.ts says why the
+ * lock suffices there).
  */
-import { Types, type Connection } from 'mongoose';
+import { Types, type Connection, type UpdateQuery } from 'mongoose';
 import { getModels, type Models } from '../models.js';
 import type {
   DeadlineInput,
@@ -20,6 +29,7 @@ import type {
 } from '../ports.js';
 import type { Deadline, WorkOrderDoc } from '../work-order.model.js';
 import { systemNow, type Now } from './clock.js';
+import { guardsInFilter, orderLockOf, type KeyedLock } from './order-lock.js';
 
 /**
  * Duplicate-key error of a unique index: 11000 on MongoDB (and on FerretDB for
@@ -46,6 +56,67 @@ export class OrderNotFoundError extends Error {
     super(`work order ${orderId} not found`);
     this.name = 'OrderNotFoundError';
   }
+}
+
+type OrderRecord = WorkOrderDoc & { _id: unknown };
+
+/** A condition a write of one order needs, in both forms. */
+export interface OrderGuard {
+  /** Checked on the document read under the lock, and again on the one the write returns ('before'). */
+  holds(doc: OrderRecord): boolean;
+  /** The same condition as a filter next to `_id`, used where the server applies it (guardsInFilter). */
+  filter: Record<string, unknown>;
+}
+
+export type OrderWriteResult =
+  | { outcome: 'written'; before: OrderRecord }
+  | { outcome: 'guard-failed'; doc: OrderRecord }
+  | { outcome: 'missing' };
+
+/** Attempts of one guarded write before it gives up (MongoDB: other processes kept changing the order). */
+const MAX_ATTEMPTS = 20;
+
+/**
+ * Applies `update` to the order once, only while `guard` holds, and returns
+ * the order as it was just before (or why nothing was written). The update
+ * must not depend on the document read: the guard is all that is checked.
+ *
+ * Under the order's lock: read by `_id`, check the guard, write by `_id`
+ * (plus the guard's filter on MongoDB). The 'before' document is the base the
+ * update really went onto: its `version` may differ from the one read when a
+ * writer that takes no lock (the API's cancel, the process-start record)
+ * came in between — harmless for an operator update whose guard still held
+ * on it, which is checked. A guard false on 'before' cannot happen (every
+ * writer of these fields takes the lock, or the filter held it) and is
+ * reported as an error rather than passed over. No document back: the order
+ * was removed, or (MongoDB) another process made the guard false since the
+ * read — read again, as the filtered write alone did before.
+ */
+export async function writeOrderIf(conn: Connection, id: string, guard: OrderGuard, update: UpdateQuery<WorkOrderDoc>): Promise<OrderWriteResult> {
+  const { WorkOrder } = getModels(conn);
+  return orderLockOf(conn).run(id, async () => {
+    const inFilter = await guardsInFilter(conn);
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const doc = await WorkOrder.findById(id).lean<OrderRecord>();
+      if (!doc) return { outcome: 'missing' };
+      if (!guard.holds(doc)) return { outcome: 'guard-failed', doc };
+      const filter = inFilter ? { ...guard.filter, _id: id } : { _id: id };
+      const before = await WorkOrder.findOneAndUpdate(filter, update, { returnDocument: 'before' }).lean<OrderRecord>();
+      if (!before) continue;
+      if (!guard.holds(before)) throw new Error(`work order ${id}: an update went onto a version (${before.version}) its guard did not hold for`);
+      return { outcome: 'written', before };
+    }
+    throw new Error(`work order ${id}: too many concurrent updates`);
+  });
+}
+
+/** An update with no condition, by `_id`, in line with the guarded writes of the order (its lock). */
+async function writeOrder(conn: Connection, id: string, update: UpdateQuery<WorkOrderDoc>): Promise<OrderWriteResult> {
+  const { WorkOrder } = getModels(conn);
+  return orderLockOf(conn).run(id, async () => {
+    const before = await WorkOrder.findOneAndUpdate({ _id: id }, update, { returnDocument: 'before' }).lean<OrderRecord>();
+    return before ? { outcome: 'written', before } : { outcome: 'missing' };
+  });
 }
 
 export interface TaskDeadlineInput {
@@ -81,13 +152,16 @@ export interface OrderStoreOptions {
 
 export class MongoOrderStore implements OrderStore {
   private readonly models: Models;
+  /** Shared by every store on this connection (order-lock.ts). */
+  private readonly lock: KeyedLock;
 
   constructor(
-    conn: Connection,
+    private readonly conn: Connection,
     private readonly now: Now = systemNow,
     private readonly options: OrderStoreOptions = {},
   ) {
     this.models = getModels(conn);
+    this.lock = orderLockOf(conn);
   }
 
   /**
@@ -141,24 +215,22 @@ export class MongoOrderStore implements OrderStore {
     }
     if (typeof set.priority === 'number') set.repairClass = set.priority <= 2 ? 'emergency' : 'routine';
 
-    const filter: Record<string, unknown> = { _id: id };
-    const update: Record<string, unknown> = { $inc: { version: 1 } };
+    const update: UpdateQuery<WorkOrderDoc> = { $inc: { version: 1 } };
     if (Object.keys(set).length > 0) update.$set = set;
     const timelineId = new Types.ObjectId();
+    let result: OrderWriteResult;
     if (timeline) {
-      // Applied once per key: a redelivered job must not re-apply an old patch.
-      filter.appliedKeys = { $ne: timeline.key };
       // The entry's id is registered with the patch (read by id: no timeline scan).
       update.$push = { appliedKeys: timeline.key, timelineIds: timelineId };
+      // Applied once per key: a redelivered job must not re-apply an old patch.
+      const key = timeline.key;
+      result = await writeOrderIf(this.conn, id, { holds: (doc) => !(doc.appliedKeys ?? []).includes(key), filter: { appliedKeys: { $ne: key } } }, update);
+    } else {
+      result = await writeOrder(this.conn, id, update);
     }
+    if (result.outcome === 'missing') throw new OrderNotFoundError(id);
     // The document as it was before this update: whether (and from what) the status changed.
-    const before = await this.models.WorkOrder.findOneAndUpdate(filter, update, { returnDocument: 'before' }).lean<
-      Pick<WorkOrderDoc, 'status' | 'number' | 'version'>
-    >();
-    if (!before) {
-      const exists = await this.models.WorkOrder.exists({ _id: id });
-      if (!exists) throw new OrderNotFoundError(id);
-    }
+    const before = result.outcome === 'written' ? result.before : undefined;
     if (timeline) await this.addTimeline(id, timeline, before ? timelineId : undefined);
     if (before && patch.status !== undefined && before.status !== patch.status) {
       await this.notifyStatusChange(id, { number: before.number, from: before.status, to: patch.status, key: timeline?.key ?? `v${before.version}` });
@@ -294,25 +366,67 @@ export class MongoOrderStore implements OrderStore {
   /** Sets `signedAt` once (the unit signed for the order, 签收). */
   async markSigned(id: string, at: Date): Promise<void> {
     if (!isObjectIdLike(id)) return;
-    await this.models.WorkOrder.updateOne({ _id: id, signedAt: null }, { $set: { signedAt: at }, $inc: { version: 1 } });
+    await writeOrderIf(this.conn, id, { holds: (doc) => doc.signedAt == null, filter: { signedAt: null } }, { $set: { signedAt: at }, $inc: { version: 1 } });
   }
 
-  /** Read-modify-write of the deadline list, guarded by `version`; `edit` returns false for no change. */
+  /**
+   * Read-modify-write of the deadline list, guarded by `version`; `edit`
+   * returns false for no change. Under the order's lock, the list is read by
+   * `_id` and written by `_id` (plus `version` in the filter on MongoDB, where
+   * a miss means another process wrote first: read again and edit again).
+   *
+   * The 'before' document says what the new list went onto. Same `version` as
+   * read: nothing came in between. Another version but the same deadline
+   * list (a writer outside the lock changed other fields, e.g. the API's
+   * cancel): the list is what an edit of a fresh read gives, so done — what
+   * a retry would have written. Another list (no writer does that outside
+   * the lock; defensive): the list just written was computed from one it did
+   * not replace, so the edit is made again on the list it replaced
+   * ('before'), restoring that list when the edit no longer applies.
+   */
   private async editDeadlines(id: string, edit: (list: Deadline[]) => boolean): Promise<void> {
     if (!isObjectIdLike(id)) throw new OrderNotFoundError(id);
-    for (let attempt = 0; attempt < 20; attempt++) {
-      const doc = await this.models.WorkOrder.findById(id, { deadlines: 1, version: 1 }).lean<Pick<WorkOrderDoc, 'deadlines' | 'version'>>();
-      if (!doc) throw new OrderNotFoundError(id);
-      const list: Deadline[] = (doc.deadlines ?? []).map((d) => ({ ...d }));
-      if (!edit(list)) return;
-      const result = await this.models.WorkOrder.updateOne(
-        { _id: id, version: doc.version },
-        { $set: { deadlines: list }, $inc: { version: 1 } },
-      );
-      if (result.matchedCount === 1) return;
-    }
-    throw new Error(`work order ${id}: too many concurrent deadline updates`);
+    await this.lock.run(id, async () => {
+      const inFilter = await guardsInFilter(this.conn);
+      const read = async () => {
+        const doc = await this.models.WorkOrder.findById(id).lean<OrderRecord>();
+        if (!doc) throw new OrderNotFoundError(id);
+        return doc;
+      };
+      const doc = await read();
+      /** The list the next write is computed from, and the version it had. */
+      let base: Deadline[] = doc.deadlines ?? [];
+      let version = doc.version;
+      /** A list of ours went onto another list: the next write must happen even if the edit is a no-op. */
+      let mustRewrite = false;
+      for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+        const list: Deadline[] = base.map((d) => ({ ...d }));
+        const changed = edit(list);
+        if (!changed && !mustRewrite) return;
+        const before = await this.models.WorkOrder.findOneAndUpdate(
+          inFilter ? { _id: id, version } : { _id: id },
+          { $set: { deadlines: changed ? list : base }, $inc: { version: 1 } },
+          { returnDocument: 'before' },
+        ).lean<OrderRecord>();
+        if (!before) {
+          const fresh = await read();
+          base = fresh.deadlines ?? [];
+          version = fresh.version;
+          mustRewrite = false;
+          continue;
+        }
+        if (before.version === version || sameDeadlines(before.deadlines ?? [], base)) return;
+        base = before.deadlines ?? [];
+        version = before.version + 1;
+        mustRewrite = true;
+      }
+      throw new Error(`work order ${id}: too many concurrent deadline updates`);
+    });
   }
+}
+
+function sameDeadlines(a: Deadline[], b: Deadline[]): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
 }
 
 function isOpen(d: Deadline): boolean {

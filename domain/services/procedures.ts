@@ -17,7 +17,7 @@ import type { OpenProcedureInput, OpenedProcedure, ProcedureLauncher } from '../
 import type { OrderLink, WorkOrderDoc } from '../work-order.model.js';
 import { systemNow, type Now } from './clock.js';
 import { nextOrderNumber } from './numbers.js';
-import { isDuplicateKey, isObjectIdLike, MongoOrderStore, OrderNotFoundError } from './order-store.js';
+import { isDuplicateKey, isObjectIdLike, MongoOrderStore, OrderNotFoundError, writeOrderIf } from './order-store.js';
 
 const KIND_NAME: Record<OpenProcedureInput['kind'], string> = {
   quality: '工程质量整改 quality rectification',
@@ -66,7 +66,8 @@ export class MongoProcedureLauncher implements ProcedureLauncher {
     let order = await this.models.WorkOrder.findById(id).lean<OrderRecord>();
     let created = false;
     if (!order) {
-      const community = await this.models.Community.findById(source.communityId, { timeZone: 1, firstUnitId: 1, secondUnitId: 1 }).lean();
+      // By `_id` without a projection: FerretDB's index (a projection scans the collection).
+      const community = await this.models.Community.findById(source.communityId).lean();
       const number = await nextOrderNumber(this.conn, input.kind, at, community?.timeZone ?? 'Asia/Shanghai');
       const origin: OrderLink = { workOrderId: String(source._id), number: source.number, kind: source.kind, relation: 'origin', reason: input.reason, at };
       const doc: Omit<WorkOrderDoc, 'createdAt' | 'updatedAt'> & { _id: string } = {
@@ -126,7 +127,7 @@ export class MongoProcedureLauncher implements ProcedureLauncher {
 
     let processInstanceKey = order.processInstanceKey ?? null;
     if (!processInstanceKey) {
-      const community = await this.models.Community.findById(order.communityId, { firstUnitId: 1, secondUnitId: 1 }).lean();
+      const community = await this.models.Community.findById(order.communityId).lean();
       const variables: Variables = {
         workOrderId: id,
         orderNumber: order.number,
@@ -149,15 +150,20 @@ export class MongoProcedureLauncher implements ProcedureLauncher {
       };
       const started = await this.engine.startInstance(bpmnProcessId, variables, { businessKey: id });
       processInstanceKey = started.processInstanceKey;
-      await this.models.WorkOrder.updateOne(
-        { _id: id, processInstanceKey: null },
+      // Recorded once (guard checked under the order's lock, order-store.ts writeOrderIf).
+      await writeOrderIf(
+        this.conn,
+        id,
+        { holds: (doc) => doc.processInstanceKey == null, filter: { processInstanceKey: null } },
         { $set: { processInstanceKey, bpmnProcessId: started.bpmnProcessId, processVersion: started.version }, $inc: { version: 1 } },
       );
     }
 
     const followUp: OrderLink = { workOrderId: id, number: order.number, kind: input.kind, relation: 'follow-up', reason: input.reason, at };
-    await this.models.WorkOrder.updateOne(
-      { _id: String(source._id), 'links.workOrderId': { $ne: id } },
+    await writeOrderIf(
+      this.conn,
+      String(source._id),
+      { holds: (doc) => !(doc.links ?? []).some((l) => l.workOrderId === id), filter: { 'links.workOrderId': { $ne: id } } },
       { $push: { links: followUp }, $inc: { version: 1 } },
     );
     await this.orders.addTimeline(String(source._id), {
