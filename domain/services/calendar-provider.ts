@@ -35,7 +35,8 @@ export class DirectoryCalendarProvider implements CalendarProvider {
 
   async forCommunity(communityId: string): Promise<WorkingCalendar> {
     if (!communityId) return this.fallback;
-    const community = await this.models.Community.findById(communityId, { timeZone: 1, calendar: 1 }).lean();
+    // Without a projection: by `_id` alone reaches FerretDB's index (a projection scans the collection).
+    const community = await this.models.Community.findById(communityId).lean();
     if (!community) return this.fallback;
     try {
       return new WorkingCalendar({ ...this.fallback.config, ...calendarConfigOf(community) });

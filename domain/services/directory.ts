@@ -25,7 +25,8 @@ export class MongoDirectory implements Directory {
 
   /** The community's working-hours calendar (R-WO-5), the default one when none is set. */
   async calendar(id: string): Promise<typeof DEFAULT_CALENDAR | undefined> {
-    const c = await this.models.Community.findById(id, { calendar: 1 }).lean();
+    // Without a projection: by `_id` alone reaches FerretDB's index (a projection scans the collection).
+    const c = await this.models.Community.findById(id).lean();
     if (!c) return undefined;
     return { ...DEFAULT_CALENDAR, ...(c.calendar ?? {}) };
   }

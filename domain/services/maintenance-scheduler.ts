@@ -111,7 +111,8 @@ export class MaintenanceScheduler {
   }
 
   private async dispatch(plan: MaintenancePlanDoc, now: Date): Promise<boolean> {
-    const zone = (await this.models.Community.findById(plan.communityId, { timeZone: 1 }).lean())?.timeZone ?? DEFAULT_ZONE;
+    // By `_id` without a projection: FerretDB's index (a projection scans the collection).
+    const zone = (await this.models.Community.findById(plan.communityId).lean())?.timeZone ?? DEFAULT_ZONE;
     // The latest occurrence that is due; the ones between were missed.
     let n = plan.occurrence;
     while (occurrenceAt(plan, n + 1, zone).getTime() <= now.getTime()) n++;

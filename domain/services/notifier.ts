@@ -10,8 +10,12 @@ import type { Connection } from 'mongoose';
 import type { ChannelName, NotificationChannel } from '../notification-channels.js';
 import { getModels, type Models } from '../models.js';
 import type { NotificationInput, Notifier } from '../ports.js';
+import type { WorkOrderDoc } from '../work-order.model.js';
 import { systemNow, type Now } from './clock.js';
 import { isDuplicateKey, isObjectIdLike, MongoOrderStore } from './order-store.js';
+
+/** What a message to the resident needs of the order. */
+type ResidentOf = Pick<WorkOrderDoc, 'reporter' | 'reporterUserId'>;
 
 export class OutboxNotifier implements Notifier {
   private readonly models: Models;
@@ -29,11 +33,12 @@ export class OutboxNotifier implements Notifier {
 
   async send(message: NotificationInput): Promise<void> {
     const at = this.now();
-    let recipientUserId: string | undefined;
-    if (message.to === 'resident' && message.workOrderId && isObjectIdLike(message.workOrderId)) {
-      const order = await this.models.WorkOrder.findById(message.workOrderId, { reporterUserId: 1 }).lean();
-      recipientUserId = order?.reporterUserId ?? undefined;
-    }
+    // The whole order by `_id`: FerretDB's index (with a projection it scans the collection); read once for recipient and phone.
+    const order =
+      message.to === 'resident' && message.workOrderId && isObjectIdLike(message.workOrderId)
+        ? await this.models.WorkOrder.findById(message.workOrderId).lean<ResidentOf>()
+        : null;
+    const recipientUserId = order?.reporterUserId ?? undefined;
     let created: { _id: unknown } | undefined;
     try {
       created = await this.models.Notification.create({
@@ -50,7 +55,7 @@ export class OutboxNotifier implements Notifier {
       if (!isDuplicateKey(err)) throw err;
     }
     const channel = this.channels[message.channel];
-    if (created && channel) await this.deliver(channel, String(created._id), message, recipientUserId);
+    if (created && channel) await this.deliver(channel, String(created._id), message, order, recipientUserId);
     // Every notification is on the order's timeline (api-contract: timeline).
     if (message.workOrderId && isObjectIdLike(message.workOrderId)) {
       await this.orders.addTimeline(message.workOrderId, {
@@ -64,12 +69,18 @@ export class OutboxNotifier implements Notifier {
   }
 
   /** Hands a newly stored entry to its channel once; the outcome is kept on the entry (by `_id`). */
-  private async deliver(channel: NotificationChannel, id: string, message: NotificationInput, recipientUserId: string | undefined): Promise<void> {
+  private async deliver(
+    channel: NotificationChannel,
+    id: string,
+    message: NotificationInput,
+    order: ResidentOf | null,
+    recipientUserId: string | undefined,
+  ): Promise<void> {
     const result = await channel.deliver({
       key: message.key,
       channel: message.channel,
       to: message.to,
-      phones: await this.phonesOf(message, recipientUserId),
+      phones: await this.phonesOf(message, order, recipientUserId),
       text: message.text,
       ...(message.workOrderId !== undefined ? { workOrderId: message.workOrderId } : {}),
     });
@@ -81,17 +92,17 @@ export class OutboxNotifier implements Notifier {
   }
 
   /** The phone numbers an address stands for: the reporter of the order, a unit's duty phone, a group's or user's staff. */
-  private async phonesOf(message: NotificationInput, recipientUserId: string | undefined): Promise<string[]> {
+  private async phonesOf(message: NotificationInput, order: ResidentOf | null, recipientUserId: string | undefined): Promise<string[]> {
     const to = message.to;
     if (to === 'resident') {
-      if (!message.workOrderId || !isObjectIdLike(message.workOrderId)) return [];
-      const order = await this.models.WorkOrder.findById(message.workOrderId, { reporter: 1 }).lean();
-      const phone = order?.reporter?.phone ?? (recipientUserId ? (await this.models.User.findById(recipientUserId, { phone: 1 }).lean())?.phone : undefined);
+      if (!order) return [];
+      // By `_id` without projections (FerretDB's index).
+      const phone = order.reporter?.phone ?? (recipientUserId ? (await this.models.User.findById(recipientUserId).lean())?.phone : undefined);
       return phone ? [phone] : [];
     }
     const [kind, name] = to.split(':', 2);
     if (kind === 'unit' && name) {
-      const unit = await this.models.Unit.findById(name, { phone: 1 }).lean();
+      const unit = await this.models.Unit.findById(name).lean();
       return unit?.phone ? [unit.phone] : [];
     }
     if ((kind === 'group' || kind === 'user') && name) {
