@@ -69,3 +69,45 @@ export function groupsOf(user: Pick<UserDoc, 'roles' | 'unitId' | 'extraGroups'>
   for (const g of user.extraGroups ?? []) if (!groups.includes(g)) groups.push(g);
   return groups;
 }
+
+/* ---------------------------------------------------------- writes seen by caches of users */
+
+let userWrites = 0;
+
+/**
+ * A counter of the writes to users made through mongoose in this process
+ * (any connection), raised when each write starts and again when it ends or
+ * fails. A cache of users (api/auth/service.ts) keeps an entry only while
+ * the counter is what it was when the entry was read, so a user disabled,
+ * given other roles or a new password here counts at once. Not seen: other
+ * processes and writes that bypass the model (`collection.*`) — the cache's
+ * short lifetime bounds those.
+ */
+export function userWriteCount(): number {
+  return userWrites;
+}
+
+function userWritten(): void {
+  userWrites++;
+}
+
+{
+  // mongoose's overloads are keyed to its own `this` types; the hook reads nothing,
+  // so it is registered through this one narrow signature.
+  type Register = (name: string | readonly string[], options: Record<string, boolean>, fn: () => void) => void;
+  const pre = userSchema.pre.bind(userSchema) as unknown as Register;
+  const post = userSchema.post.bind(userSchema) as unknown as Register;
+  const queries = ['updateOne', 'updateMany', 'findOneAndUpdate', 'findOneAndReplace', 'replaceOne', 'deleteOne', 'deleteMany', 'findOneAndDelete'] as const;
+  const documents = ['save', 'updateOne', 'deleteOne'] as const;
+  pre(queries, { document: false, query: true }, userWritten);
+  post(queries, { document: false, query: true }, userWritten);
+  post(queries, { document: false, query: true, errorHandler: true }, userWritten);
+  pre(documents, { document: true, query: false }, userWritten);
+  post(documents, { document: true, query: false }, userWritten);
+  post(documents, { document: true, query: false, errorHandler: true }, userWritten);
+  for (const name of ['insertMany', 'bulkWrite']) {
+    pre(name, {}, userWritten);
+    post(name, {}, userWritten);
+    post(name, { errorHandler: true }, userWritten);
+  }
+}

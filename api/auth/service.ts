@@ -1,15 +1,23 @@
 /**
  * Login and bearer tokens. Tokens are HS256 JWTs (`sub` = user id) whose
  * lifetime runs on the wall clock, not the controllable engine clock: moving
- * demo time by days must not log everyone out. The user is loaded on every
- * request, so a disabled user or a changed role takes effect at once.
+ * demo time by days must not log everyone out.
+ *
+ * The user behind a token is read by `_id` and kept a few seconds (a small
+ * cache, `userCacheMs`, default 5 s): every authenticated request read it
+ * before. An entry is dropped as soon as this process writes any user
+ * (domain/user.model.ts userWriteCount), so a user disabled or given other
+ * roles here counts at the next request; a change made by another process
+ * (or around the model) counts within `userCacheMs`. Only active users are
+ * kept: a refused token reads the database each time. Login is not cached: it
+ * reads the user by name and checks the current password hash.
  */
 import bcrypt from 'bcryptjs';
 import type { Request } from 'express';
 import jwt from 'jsonwebtoken';
 import type { Connection } from 'mongoose';
 import { getModels, type Models } from '../../domain/models.js';
-import { groupsOf, type Flat, type Role, type UserDoc } from '../../domain/user.model.js';
+import { groupsOf, userWriteCount, type Flat, type Role, type UserDoc } from '../../domain/user.model.js';
 import { RateLimited, Unauthorized } from '../errors.js';
 import { RateLimiter, wallClockMs } from '../rate-limit.js';
 
@@ -46,6 +54,18 @@ export interface AuthServiceOptions {
   maxFailuresPerAddress?: number;
   windowMs?: number;
   nowMs?: () => number;
+  /** How long an authenticated user is kept without reading it again (5 000 ms; 0: read on every request). */
+  userCacheMs?: number;
+  /** Users kept at most (1 000; the oldest entry goes first). */
+  userCacheSize?: number;
+}
+
+interface CachedUser {
+  doc: UserDoc;
+  /** nowMs() when it was read. */
+  readAt: number;
+  /** userWriteCount() before it was read: any user write since makes the entry stale. */
+  writes: number;
 }
 
 const ISSUER = 'propflow';
@@ -85,6 +105,9 @@ export class AuthService {
   private readonly failures: RateLimiter;
   private readonly addressFailures: RateLimiter;
   private readonly nowMs: () => number;
+  private readonly users = new Map<string, CachedUser>();
+  private readonly userCacheMs: number;
+  private readonly userCacheSize: number;
 
   constructor(
     conn: Connection,
@@ -94,6 +117,8 @@ export class AuthService {
     this.nowMs = options.nowMs ?? wallClockMs;
     this.failures = new RateLimiter(options.maxFailures ?? 10, options.windowMs ?? 15 * 60_000, this.nowMs);
     this.addressFailures = new RateLimiter(options.maxFailuresPerAddress ?? 100, options.windowMs ?? 15 * 60_000, this.nowMs);
+    this.userCacheMs = options.userCacheMs ?? 5_000;
+    this.userCacheSize = Math.max(1, options.userCacheSize ?? 1_000);
   }
 
   async login(username: string, password: string, clientAddress: string): Promise<{ token: string; expiresAt: string; user: PublicUser }> {
@@ -137,8 +162,29 @@ export class AuthService {
       const expired = err instanceof jwt.TokenExpiredError;
       throw new Unauthorized(expired ? 'The token has expired; log in again.' : 'Invalid token.', expired ? 'TOKEN_EXPIRED' : 'INVALID_TOKEN');
     }
-    const doc = await this.models.User.findById(sub).lean();
-    if (!doc || doc.active === false) throw new Unauthorized('The user no longer exists or is disabled.', 'INVALID_TOKEN');
-    return toAuthUser(doc);
+    const doc = await this.activeUser(sub);
+    if (!doc) throw new Unauthorized('The user no longer exists or is disabled.', 'INVALID_TOKEN');
+    // A copy per request: a handler that changes its user object cannot change the cached one.
+    return toAuthUser(structuredClone(doc));
+  }
+
+  /** The active user of that id, from the cache while fresh, else read by `_id` (FerretDB's index) and kept. */
+  private async activeUser(id: string): Promise<UserDoc | undefined> {
+    const now = this.nowMs();
+    const cached = this.users.get(id);
+    if (cached && cached.writes === userWriteCount() && now - cached.readAt < this.userCacheMs) return cached.doc;
+    if (cached) this.users.delete(id);
+    const writes = userWriteCount();
+    const doc = await this.models.User.findById(id).lean<UserDoc>();
+    if (!doc || doc.active === false) return undefined;
+    // A user write that began while this read ran may or may not be in it: then it is used once, not kept.
+    if (this.userCacheMs > 0 && writes === userWriteCount()) {
+      if (this.users.size >= this.userCacheSize) {
+        const oldest = this.users.keys().next();
+        if (!oldest.done) this.users.delete(oldest.value);
+      }
+      this.users.set(id, { doc, readAt: now, writes });
+    }
+    return doc;
   }
 }

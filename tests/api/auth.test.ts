@@ -1,6 +1,8 @@
 /** Login, bearer tokens, roles, public endpoints. */
+import type { Request } from 'express';
 import jwt from 'jsonwebtoken';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { AuthService } from '../../api/auth/service.js';
 import { useApiHarness } from './harness.js';
 
 const h = useApiHarness();
@@ -76,6 +78,28 @@ describe('bearer tokens', () => {
     expect((await h.get('/api/auth/me', { token })).status).toBe(200);
   });
 
+  it('a user disabled while their token is in use (the user kept in memory) is refused at the next request; enabled again, accepted', async () => {
+    const token = await h.token('unitB1');
+    // Two requests: the second is served from the kept user.
+    expect((await h.get('/api/auth/me', { token })).status).toBe(200);
+    expect((await h.get('/api/auth/me', { token })).status).toBe(200);
+    await h.models.User.updateOne({ username: 'unitB1' }, { $set: { active: false } });
+    const refused = await h.get('/api/auth/me', { token });
+    expect(refused.status).toBe(401);
+    expect(refused.body.error.code).toBe('INVALID_TOKEN');
+    await h.models.User.updateOne({ username: 'unitB1' }, { $set: { active: true } });
+    expect((await h.get('/api/auth/me', { token })).status).toBe(200);
+  });
+
+  it('changed roles count at the next request, also while the user is kept in memory', async () => {
+    const token = await h.token('manager1');
+    expect((await h.get('/api/auth/me', { token })).body.roles).toEqual(['manager']);
+    await h.models.User.findOneAndUpdate({ username: 'manager1' }, { $set: { roles: ['manager', 'supervisor'] } });
+    expect((await h.get('/api/auth/me', { token })).body.roles).toEqual(['manager', 'supervisor']);
+    await h.models.User.updateOne({ username: 'manager1' }, { $set: { roles: ['manager'] } });
+    expect((await h.get('/api/auth/me', { token })).body.roles).toEqual(['manager']);
+  });
+
   it('health and openapi need no token', async () => {
     const health = await h.get('/api/health');
     expect(health.status).toBe(200);
@@ -88,5 +112,67 @@ describe('bearer tokens', () => {
     expect(r.body.roles.map((x: { role: string }) => x.role)).toEqual([
       'resident', 'dispatcher', 'unit', 'technician', 'supervisor', 'manager', 'finance', 'process-owner', 'admin',
     ]);
+  });
+});
+
+describe('the user kept in memory per token (AuthService)', () => {
+  const secret = 'a-test-secret-of-enough-length-0123456789';
+  const requestWith = (token: string) => ({ headers: { authorization: `Bearer ${token}` } }) as unknown as Request;
+  const tokenOf = (sub: string, nowMs: number) =>
+    jwt.sign({ sub, iat: Math.floor(nowMs / 1000), exp: Math.floor(nowMs / 1000) + 3600 }, secret, { issuer: 'propflow', algorithm: 'HS256' });
+
+  it('is read once per 5 s; a change made around this process (raw collection write) counts after at most that; refusals are not kept', async () => {
+    let nowMs = Date.UTC(2026, 10, 23, 2, 0, 0);
+    const auth = new AuthService(h.conn, { jwtSecret: secret, tokenTtlSeconds: 3600, nowMs: () => nowMs });
+    const reads = vi.spyOn(h.models.User, 'findById');
+    const user = await h.models.User.findOne({ username: 'supervisor1' }).lean();
+    const req = requestWith(tokenOf(user!._id, nowMs));
+
+    expect((await auth.authenticate(req)).username).toBe('supervisor1');
+    nowMs += 4_000;
+    expect((await auth.authenticate(req)).roles).toEqual(['supervisor']);
+    expect(reads).toHaveBeenCalledTimes(1);
+
+    // Another process disables the user: not seen by this one's mongoose hooks.
+    await h.models.User.collection.updateOne({ _id: user!._id as never }, { $set: { active: false } });
+    nowMs += 900;
+    expect((await auth.authenticate(req)).username).toBe('supervisor1');
+    nowMs += 200; // 5.1 s after the read
+    await expect(auth.authenticate(req)).rejects.toMatchObject({ code: 'INVALID_TOKEN' });
+    await expect(auth.authenticate(req)).rejects.toMatchObject({ code: 'INVALID_TOKEN' });
+    expect(reads).toHaveBeenCalledTimes(3);
+
+    await h.models.User.collection.updateOne({ _id: user!._id as never }, { $set: { active: true } });
+    expect((await auth.authenticate(req)).username).toBe('supervisor1');
+    reads.mockRestore();
+  });
+
+  it('a user disabled through the model in this process is refused at once, even within the 5 s', async () => {
+    const nowMs = Date.UTC(2026, 10, 23, 3, 0, 0);
+    const auth = new AuthService(h.conn, { jwtSecret: secret, tokenTtlSeconds: 3600, nowMs: () => nowMs });
+    const user = await h.models.User.findOne({ username: 'owner1' }).lean();
+    const req = requestWith(tokenOf(user!._id, nowMs));
+    expect((await auth.authenticate(req)).username).toBe('owner1');
+    await h.models.User.updateOne({ _id: user!._id }, { $set: { active: false } });
+    await expect(auth.authenticate(req)).rejects.toMatchObject({ code: 'INVALID_TOKEN' });
+    await h.models.User.updateOne({ _id: user!._id }, { $set: { active: true } });
+    expect((await auth.authenticate(req)).username).toBe('owner1');
+  });
+
+  it('keeps at most userCacheSize users, and a changed user object does not change the kept one', async () => {
+    const nowMs = Date.UTC(2026, 10, 23, 4, 0, 0);
+    const auth = new AuthService(h.conn, { jwtSecret: secret, tokenTtlSeconds: 3600, nowMs: () => nowMs, userCacheSize: 2 });
+    const reads = vi.spyOn(h.models.User, 'findById');
+    const ids = await Promise.all(['resident1', 'resident2', 'dispatcher1'].map(async (u) => (await h.models.User.findOne({ username: u }).lean())!._id));
+    for (const id of ids) await auth.authenticate(requestWith(tokenOf(id, nowMs)));
+    expect(reads).toHaveBeenCalledTimes(3);
+    // resident1 was the oldest: dropped; dispatcher1 is kept.
+    await auth.authenticate(requestWith(tokenOf(ids[2]!, nowMs)));
+    expect(reads).toHaveBeenCalledTimes(3);
+    const first = await auth.authenticate(requestWith(tokenOf(ids[0]!, nowMs)));
+    expect(reads).toHaveBeenCalledTimes(4);
+    first.roles.push('admin');
+    expect((await auth.authenticate(requestWith(tokenOf(ids[0]!, nowMs)))).roles).toEqual(['resident']);
+    reads.mockRestore();
   });
 });
