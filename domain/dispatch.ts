@@ -26,7 +26,13 @@ export interface TechnicianPool {
    * outside the ledger their record carries.
    */
   candidates(unitId: string, communityId: string): Promise<TechnicianCandidate[]>;
-  get(id: string): Promise<TechnicianCandidate | undefined>;
+  /**
+   * One technician by id, with the load as candidates() counts it; with
+   * `{ load: false }` without counting their open orders (a search of the
+   * orders: on FerretDB a scan of the whole collection), `load` being then
+   * the record's jobs outside the ledger only — for callers that do not use it.
+   */
+  get(id: string, options?: { load?: boolean }): Promise<TechnicianCandidate | undefined>;
 }
 
 /** Skills by fault-type / description keywords (the first match wins). */

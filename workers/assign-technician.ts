@@ -29,7 +29,8 @@ export default defineWorker({
     if (!pool) throw new JobFailure('no technician pool is wired into the workers (deps.technicians)');
     const chosen = vars.technicianId ?? vars.proposedTechnicianId;
     if (!chosen) throw new JobFailure('no technician: there was no proposal and the supervisor named none');
-    const technician = await pool.get(chosen);
+    // Name, phone and login only: without their load (counting it searches every order).
+    const technician = await pool.get(chosen, { load: false });
     if (!technician) throw new JobFailure(`technician <${chosen}> is unknown`);
     const changedFromProposal = vars.technicianId !== undefined && vars.technicianId !== null && vars.technicianId !== vars.proposedTechnicianId;
     const previous = vars.assignedTechnicianId && vars.assignedTechnicianId !== chosen ? vars.assignedTechnicianId : undefined;

@@ -27,9 +27,10 @@ export class MongoTechnicianPool implements TechnicianPool {
     return this.withLoad(docs.filter((t) => t.communities.length === 0 || t.communities.includes(communityId)));
   }
 
-  async get(id: string): Promise<TechnicianCandidate | undefined> {
+  async get(id: string, options: { load?: boolean } = {}): Promise<TechnicianCandidate | undefined> {
     const doc = await this.models.Technician.findById(id).lean<TechnicianDoc>();
-    return doc ? (await this.withLoad([doc]))[0] : undefined;
+    if (!doc) return undefined;
+    return options.load === false ? candidateOf(doc, 0) : (await this.withLoad([doc]))[0];
   }
 
   /** Every active technician (of a unit), with the current load. */
@@ -38,6 +39,15 @@ export class MongoTechnicianPool implements TechnicianPool {
     return this.withLoad(docs);
   }
 
+  /**
+   * The records with their load. The open orders are found by a search of
+   * the orders (`fields.technicianRecordId`, status): on FerretDB a scan of
+   * the collection, so only callers that rank by load ask for it (the
+   * proposal, the list); get() without it does not. It stays a search rather
+   * than a list of order ids kept on the technician: such a list would have
+   * to lose an order exactly when it ends or moves on, from several writers
+   * and processes, and the count is meant to follow the ledger by itself.
+   */
   private async withLoad(docs: TechnicianDoc[]): Promise<TechnicianCandidate[]> {
     if (docs.length === 0) return [];
     const open = await this.models.WorkOrder.find(
@@ -49,15 +59,20 @@ export class MongoTechnicianPool implements TechnicianPool {
       const id = o.fields?.['technicianRecordId'];
       if (typeof id === 'string') count.set(id, (count.get(id) ?? 0) + 1);
     }
-    return docs.map((t) => ({
-      id: t._id,
-      name: t.name,
-      unitId: t.unitId,
-      skills: [...t.skills],
-      load: t.load + (count.get(t._id) ?? 0),
-      ...(t.homeBuilding ? { homeBuilding: t.homeBuilding } : {}),
-      ...(t.phone ? { phone: t.phone } : {}),
-      ...(t.username ? { username: t.username } : {}),
-    }));
+    return docs.map((t) => candidateOf(t, count.get(t._id) ?? 0));
   }
+}
+
+/** The record as a candidate; `openOrders`: the open orders of the ledger assigned to them. */
+function candidateOf(t: TechnicianDoc, openOrders: number): TechnicianCandidate {
+  return {
+    id: t._id,
+    name: t.name,
+    unitId: t.unitId,
+    skills: [...t.skills],
+    load: t.load + openOrders,
+    ...(t.homeBuilding ? { homeBuilding: t.homeBuilding } : {}),
+    ...(t.phone ? { phone: t.phone } : {}),
+    ...(t.username ? { username: t.username } : {}),
+  };
 }
