@@ -473,8 +473,10 @@ async function serveChild(): Promise<void> {
     await start.call(this);
     engineStartedMs = performance.now();
   };
-  const config = loadConfig({ MODE: 'demo', HOST, PORT: '0', LOG_LEVEL: 'warn', CLOCK_CONTROL: 'true' });
-  const server = await startServer({ config, mongodbUri: process.env.MONGODB_URI as string, logger: createLogger({ level: 'warn' }) });
+  // BENCH_LOG_LEVEL=info: the server processes' own log (e.g. the engine's start-up phases).
+  const level = process.env.BENCH_LOG_LEVEL === 'info' ? 'info' : 'warn';
+  const config = loadConfig({ MODE: 'demo', HOST, PORT: '0', LOG_LEVEL: level, CLOCK_CONTROL: 'true' });
+  const server = await startServer({ config, mongodbUri: process.env.MONGODB_URI as string, logger: createLogger({ level }) });
   const send = (m: object) => process.send?.(m);
   send({ type: 'ready', url: server.url, engineStartedMs, listeningMs: performance.now(), rss: process.memoryUsage().rss });
   process.on('message', (m) => {

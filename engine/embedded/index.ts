@@ -49,6 +49,8 @@ import {
   type TaskClosing,
   type TimerDoc,
   type UserTaskDoc,
+  packTask,
+  unpackTask,
 } from './store.js';
 
 export interface EmbeddedEngineOptions {
@@ -178,7 +180,15 @@ export class EmbeddedEngine implements ProcessEngine {
 
   /** Creates indexes, follows through interrupted writes, frees jobs of a dead process, starts the scheduler. */
   async start(): Promise<void> {
+    const t0 = performance.now();
+    const phases: string[] = [];
+    const phase = (name: string, since: number): number => {
+      const now = performance.now();
+      phases.push(`${name} ${Math.round(now - since)} ms`);
+      return now;
+    };
     await Promise.all(Object.values(this.m).map((model) => model.init()));
+    let t = phase('indexes', t0);
     this.jobSeq = realNow();
     if (this.clock instanceof ControlledClock) {
       const saved = await this.m.Clock.findById('clock').lean();
@@ -195,21 +205,24 @@ export class EmbeddedEngine implements ProcessEngine {
       });
     }
     if (pending.length) this.logger.info(`engine: followed through ${pending.length} interrupted instance write(s)`);
+    t = phase('outbox', t);
     // One read of each projection; entries an earlier version of this engine marked closed
     // (instead of deleting them) are deleted by id on the way.
     const leftovers: Promise<unknown>[] = [];
     const tasks = await this.m.UserTask.find({}).lean<UserTaskDoc[]>();
     this.openTasks = new Map();
     for (const t of tasks) {
-      if (t.state === 'created') this.openTasks.set(t._id, t);
+      if (t.state === 'created') this.openTasks.set(t._id, unpackTask(t));
       else leftovers.push(this.m.UserTask.deleteOne({ _id: t._id }));
     }
+    t = phase(`${this.openTasks.size} open tasks`, t);
     const timers = await this.m.Timer.find({}).lean<TimerDoc[]>();
     this.armedTimers = new Map();
     for (const t of timers) {
       if (t.dueAt) this.armedTimers.set(t._id, new Date(t.dueAt).getTime());
       else leftovers.push(this.m.Timer.deleteOne({ _id: t._id }));
     }
+    t = phase(`${this.armedTimers.size} armed timers`, t);
     const jobs = await this.m.Job.find({}).sort({ seq: 1 }).lean<JobDoc[]>();
     for (const job of jobs) {
       if (job.state === 'done') {
@@ -220,8 +233,11 @@ export class EmbeddedEngine implements ProcessEngine {
       // In a single-node runtime, a job still locked at start-up belonged to a process that is gone.
       this.liveJobs.set(job._id, job.state === 'activated' ? { ...job, state: 'activatable', availableAt: 0, lockedUntil: 0 } : job);
     }
+    t = phase(`${this.liveJobs.size} live jobs`, t);
     await Promise.all(leftovers);
     await this.m.Subscription.deleteMany({ open: false });
+    phase('leftovers', t);
+    this.logger.info(`engine: started in ${Math.round(performance.now() - t0)} ms (${phases.join(', ')})`);
     this.sweepJobs();
     this.scheduleTick(0);
     this.purgeTimer = setInterval(() => {
@@ -692,7 +708,7 @@ export class EmbeddedEngine implements ProcessEngine {
     const closed = filter.state === undefined || filter.state !== 'created';
     const results: UserTaskDoc[] = [];
     if (open && this.openTasks) results.push(...this.searchOpenTasks(filter, limit));
-    else if (open) results.push(...(await this.m.UserTask.find({ ...query, state: 'created' }).sort({ createdAt: 1 }).limit(limit).lean<UserTaskDoc[]>()));
+    else if (open) results.push(...(await this.m.UserTask.find({ ...query, state: 'created' }).sort({ createdAt: 1 }).limit(limit).lean<UserTaskDoc[]>()).map(unpackTask));
     if (closed) {
       const q = filter.state && filter.state !== 'created' ? { ...query, state: filter.state } : query;
       results.push(...(await this.m.UserTaskHistory.find(q).sort({ createdAt: 1 }).limit(limit).lean<UserTaskDoc[]>()));
@@ -730,7 +746,7 @@ export class EmbeddedEngine implements ProcessEngine {
       const t = this.openTasks.get(key);
       return t ? structuredClone(t) : null;
     }
-    return this.m.UserTask.findById(key).lean<UserTaskDoc>();
+    return unpackTask(await this.m.UserTask.findById(key).lean<UserTaskDoc>());
   }
 
   async getUserTask(key: string): Promise<UserTask | undefined> {
@@ -747,7 +763,7 @@ export class EmbeddedEngine implements ProcessEngine {
       throw new EngineError(exists ? 'CONFLICT' : 'NOT_FOUND', exists ? `user task ${key} is not open` : `user task ${key} not found`);
     }
     const update = assignee === undefined ? { $unset: { assignee: 1 } } : { $set: { assignee } };
-    const doc = await this.m.UserTask.findOneAndUpdate({ _id: key }, update, { returnDocument: 'after' }).lean<UserTaskDoc>();
+    const doc = unpackTask(await this.m.UserTask.findOneAndUpdate({ _id: key }, update, { returnDocument: 'after' }).lean<UserTaskDoc>());
     if (doc && doc.state === 'created') this.openTasks?.set(key, structuredClone(doc));
     return taskView(doc as UserTaskDoc);
   }
@@ -1132,7 +1148,7 @@ export class EmbeddedEngine implements ProcessEngine {
       events.push({ type: closing.state, doc: closed });
     }
     for (const task of outbox.tasksAdded) {
-      if (await insertOnce(this.m.UserTask, task)) {
+      if (await insertOnce(this.m.UserTask, packTask(task) as UserTaskDoc)) {
         this.openTasks?.set(task._id, structuredClone(task));
         events.push({ type: 'created', doc: task });
       }

@@ -100,6 +100,12 @@ export interface JobDoc {
 export type UserTaskDoc = Omit<UserTask, 'key' | 'createdAt' | 'completedAt' | 'state'> & {
   state: UserTask['state'] | 'moved';
   _id: string;
+  /**
+   * engine_user_tasks only: `variables` and `customHeaders` as one JSON text (see packTask):
+   * every open task is read at start-up, and FerretDB decodes a document field by field —
+   * a task's variables are the instance's, dozens of fields.
+   */
+  packed?: string;
   executionId: string;
   createdAt: Date;
   completedAt?: Date;
@@ -287,6 +293,7 @@ export function engineModels(conn: Connection): EngineModels {
       followUpDate: String,
       customHeaders: { type: Schema.Types.Mixed, default: {} },
       variables: { type: Schema.Types.Mixed, default: {} },
+      packed: String,
       businessKey: String,
       state: String,
       createdAt: Date,
@@ -350,4 +357,18 @@ export function engineModels(conn: Connection): EngineModels {
     Outbox: conn.model<OutboxDoc>('EngineOutbox', outbox),
     Clock: conn.model<ClockDoc>('EngineClock', new Schema<ClockDoc>({ _id: String, frozenAt: Number, offsetMs: Number }, { ...opts, collection: 'engine_clock' })),
   };
+}
+
+/** An open task as engine_user_tasks stores it: variables and headers packed into one text field. */
+export function packTask(doc: UserTaskDoc): Omit<UserTaskDoc, 'variables' | 'customHeaders'> {
+  const { variables, customHeaders, ...rest } = doc;
+  return { ...rest, packed: JSON.stringify({ variables: variables ?? {}, customHeaders: customHeaders ?? {} }) };
+}
+
+/** The inverse of packTask (documents written before packing pass through). */
+export function unpackTask<T extends UserTaskDoc | null | undefined>(doc: T): T {
+  if (!doc || typeof doc.packed !== 'string') return doc;
+  const { packed, ...rest } = doc;
+  const { variables, customHeaders } = JSON.parse(packed) as Pick<UserTaskDoc, 'variables' | 'customHeaders'>;
+  return { ...rest, variables: variables ?? {}, customHeaders: customHeaders ?? {} } as T;
 }
