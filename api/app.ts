@@ -130,7 +130,9 @@ export function createApp(deps: AppDeps): Express {
   const endpoints: Endpoint[] = [
     ...healthRoutes({ engine, conn: db, mode: config.mode, clockControl: config.clockControl }),
     ...authRoutes(auth),
-    ...workOrderRoutes(new WorkOrderService({ conn: db, engine, logger, ...(deps.processOfKind ? { processOfKind: deps.processOfKind } : {}) })),
+    ...workOrderRoutes(
+      new WorkOrderService({ conn: db, engine, logger, ledgerIndex: config.ledgerIndex, ...(deps.processOfKind ? { processOfKind: deps.processOfKind } : {}) }),
+    ),
     ...taskRoutes(new TaskService({ engine, forms: forms.source, logger })),
     ...processRoutes(new ProcessService({ engine, lint: deps.lint ?? engineLinter, onFormsDeployed: (f) => forms.add(f) })),
     ...processInstanceRoutes(new ProcessInstanceService(engine, db)),

@@ -61,6 +61,12 @@ export const envSchema = z
     SMS_GATEWAY_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
     /** Bearer token for the SMS gateway. */
     SMS_GATEWAY_TOKEN: z.string().min(1).optional(),
+    /**
+     * The ledger list and export served from an in-process index of work orders
+     * (api/work-orders/ledger-index.ts). Turn off when another process writes the
+     * same database (several API processes on one MongoDB).
+     */
+    LEDGER_INDEX: bool.default(true),
   })
   .superRefine((env, ctx) => {
     if (env.MODE === 'production') {
@@ -91,6 +97,8 @@ export interface AppConfig {
   maxInFlight: number;
   /** R-NOTE-1: where `sms` notifications go; none = stored only. */
   smsGateway?: { url: string; token?: string };
+  /** GET /api/work-orders and its export from the in-process ledger index (LEDGER_INDEX, default on). */
+  ledgerIndex: boolean;
 }
 
 export class ConfigError extends Error {
@@ -124,6 +132,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: e.LOG_LEVEL ?? (e.MODE === 'test' ? 'warn' : 'info'),
     bodyLimit: e.BODY_LIMIT,
     maxInFlight: e.MAX_IN_FLIGHT,
+    ledgerIndex: e.LEDGER_INDEX,
     ...(e.SMS_GATEWAY_URL ? { smsGateway: { url: e.SMS_GATEWAY_URL, ...(e.SMS_GATEWAY_TOKEN ? { token: e.SMS_GATEWAY_TOKEN } : {}) } } : {}),
   };
 }

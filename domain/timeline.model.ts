@@ -3,6 +3,7 @@
  * once per idempotency key (jobs and task events are delivered at least once).
  */
 import { Schema } from 'mongoose';
+import { reportWritesOf } from './model-writes.js';
 
 export interface TimelineDoc {
   workOrderId: string;
@@ -29,3 +30,5 @@ export const timelineSchema = new Schema<TimelineDoc>(
 );
 timelineSchema.index({ workOrderId: 1, key: 1 }, { unique: true });
 timelineSchema.index({ workOrderId: 1, at: 1 });
+// Every write through the model is reported to its connection's listeners (the timeline cache of the order view).
+reportWritesOf(timelineSchema, 'Timeline');

@@ -5,6 +5,7 @@
  */
 import { Schema, type Types } from 'mongoose';
 import { ORDER_STATUSES, type OrderStatus } from './ports.js';
+import { reportWritesOf } from './model-writes.js';
 
 export const ORDER_KINDS = [
   'repair',
@@ -202,3 +203,5 @@ workOrderSchema.index({ reportedAt: -1 });
 workOrderSchema.index({ reporterUserId: 1, reportedAt: -1 });
 workOrderSchema.index({ communityId: 1, status: 1 });
 workOrderSchema.index({ processInstanceKey: 1 });
+// Every write through the model is reported to its connection's listeners (the in-process ledger index).
+reportWritesOf(workOrderSchema, 'WorkOrder');

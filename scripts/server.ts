@@ -11,6 +11,7 @@ import express from 'express';
 import mongoose, { type Connection } from 'mongoose';
 import { z } from 'zod';
 import { createApp, securityHeaders } from '../api/app.js';
+import { ledgerIndexOf } from '../api/work-orders/ledger-index.js';
 import { WorkOrderService } from '../api/work-orders/service.js';
 import type { AppConfig } from '../api/config.js';
 import { createLogger, type Logger } from '../api/logger.js';
@@ -198,6 +199,16 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   });
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.host}:${port}`;
+
+  // The ledger index (GET /api/work-orders) is built in the background once requests are served;
+  // until it is, the ledger is answered from the database.
+  if (config.ledgerIndex && role !== 'workers') {
+    void ledgerIndexOf(connection)
+      .warmUp()
+      .catch((err: unknown) => {
+        if (!closing) logger.warn('ledger index: build failed; the ledger is answered from the database until a later build succeeds', { error: err });
+      });
+  }
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> =>

@@ -18,6 +18,7 @@ import { Conflict, Forbidden, NotFound, ServiceUnavailable, ValidationError } fr
 import type { Logger } from '../logger.js';
 import { maskName, maskPhone, maskPhonesInText } from '../masking.js';
 import { ledgerCsv } from '../reports/ledger.js';
+import { ledgerIndexOf, timelineCacheOf, type IndexedOrder, type LedgerEntry } from './ledger-index.js';
 import { canCancel, canReadOrder, canSeeReporter, isStaff } from './policy.js';
 import type { CreateWorkOrderBody, ExportWorkOrdersQuery, ListWorkOrdersQuery } from './schemas.js';
 
@@ -90,6 +91,12 @@ export interface WorkOrderServiceDeps {
   engine: ProcessEngine;
   logger: Logger;
   processOfKind?: Record<OrderKind, string>;
+  /**
+   * Serve the ledger list and export from the in-process index of work orders
+   * (ledger-index.ts; default true). Off (LEDGER_INDEX=off) when another
+   * process writes the same database.
+   */
+  ledgerIndex?: boolean;
 }
 
 export class WorkOrderService {
@@ -355,7 +362,9 @@ export class WorkOrderService {
   /* --------------------------------------------------------------- read */
 
   async get(user: AuthUser, id: string): Promise<WorkOrderView> {
-    const doc = await this.load(id);
+    // The ledger index's entry when it is known current (no database read), else by id.
+    const indexed = this.deps.ledgerIndex === false ? undefined : ledgerIndexOf(this.deps.conn).peek(id);
+    const doc = indexed ?? (await this.load(id));
     if (!canReadOrder(user, doc)) throw new NotFound(`Work order ${id} not found.`, 'WORK_ORDER_NOT_FOUND');
     return toView(doc, user, await this.timelineOf(id, doc));
   }
@@ -365,18 +374,27 @@ export class WorkOrderService {
    * (timelineIndexed) are read by id, one indexed read per entry; on FerretDB
    * a find by workOrderId scans the whole timeline collection. Older orders: by workOrderId.
    */
-  private async timelineOf(id: string, doc: OrderRecord): Promise<TimelineDoc[]> {
+  private async timelineOf(id: string, doc: IndexedOrder): Promise<TimelineDoc[]> {
     if (doc.timelineIndexed !== true || !Array.isArray(doc.timelineIds)) {
       return this.models.Timeline.find({ workOrderId: id }).sort({ at: 1, _id: 1 }).lean<TimelineDoc[]>();
     }
     const ids = [...new Set(doc.timelineIds.map(String))];
-    const found = await Promise.all(ids.map((t) => this.models.Timeline.findById(t).lean<TimelineDoc & { _id: unknown }>()));
+    // Entries never change once written: kept in memory beside the ledger index (unless it is off).
+    const cache = this.deps.ledgerIndex === false ? undefined : timelineCacheOf(this.deps.conn);
+    const found = await Promise.all(
+      ids.map((t) => (cache ? cache.get(t) : this.models.Timeline.findById(t).lean<TimelineDoc & { _id: unknown }>())),
+    );
     return found
       .filter((t): t is TimelineDoc & { _id: unknown } => t !== null && t.workOrderId === id)
       .sort((a, b) => new Date(a.at).getTime() - new Date(b.at).getTime() || (String(a._id) < String(b._id) ? -1 : String(a._id) > String(b._id) ? 1 : 0));
   }
 
   async list(user: AuthUser, query: ListWorkOrdersQuery): Promise<{ items: WorkOrderView[]; total: number; limit: number; offset: number }> {
+    const indexed = await this.fromIndex(user, query);
+    if (indexed) {
+      const page = indexed.slice(query.offset, query.offset + query.limit);
+      return { items: page.map((e) => toView(e.doc, user)), total: indexed.length, limit: query.limit, offset: query.offset };
+    }
     const filter = this.filterFor(user, query);
     const [total, docs] = await Promise.all([
       this.models.WorkOrder.countDocuments(filter),
@@ -387,11 +405,53 @@ export class WorkOrderService {
 
   /** The ledger as CSV (UTF-8 with BOM for spreadsheet programs); reporter masked unless the caller may see it. */
   async exportCsv(user: AuthUser, query: ExportWorkOrdersQuery): Promise<string> {
-    const filter = this.filterFor(user, query);
-    const docs = await this.models.WorkOrder.find(filter).sort({ reportedAt: -1, _id: -1 }).limit(50_000).lean<OrderRecord[]>();
+    const indexed = await this.fromIndex(user, query);
+    const docs: IndexedOrder[] = indexed
+      ? indexed.slice(0, 50_000).map((e) => e.doc)
+      : await this.models.WorkOrder.find(this.filterFor(user, query)).sort({ reportedAt: -1, _id: -1 }).limit(50_000).lean<OrderRecord[]>();
     // R-LED-1..3: columns, masking of free text and retention are the ledger's (api/reports/ledger.ts).
     const views = docs.map((d) => toView(d, user));
     return ledgerCsv(views, (i, s) => (docs[i] && canSeeReporter(user, docs[i]) ? s : maskPhonesInText(s)));
+  }
+
+  /**
+   * The orders the filter selects, in ledger order, from the in-process index;
+   * undefined when the index is off or not ready (then the database answers).
+   * The same selection as filterFor: keep the two together.
+   */
+  private async fromIndex(user: AuthUser, q: ListWorkOrdersQuery | ExportWorkOrdersQuery): Promise<LedgerEntry[] | undefined> {
+    if (this.deps.ledgerIndex === false) return undefined;
+    const all = await ledgerIndexOf(this.deps.conn).current();
+    if (!all) return undefined;
+    const tests: ((d: IndexedOrder) => boolean)[] = [];
+    if (!isStaff(user)) tests.push((d) => d.reporterUserId === user.id || d.createdByUserId === user.id);
+    if (q.status?.length) {
+      const statuses = new Set<string>(q.status);
+      tests.push((d) => statuses.has(d.status));
+    }
+    if (q.kind?.length) {
+      const kinds = new Set<string>(q.kind);
+      tests.push((d) => kinds.has(d.kind));
+    }
+    if (q.communityId) {
+      const communityId = q.communityId;
+      tests.push((d) => d.communityId === communityId);
+    }
+    if (q.priority !== undefined) {
+      const priority = q.priority;
+      tests.push((d) => d.priority === priority);
+    }
+    const from = q.from ? boundary(q.from, 'from').getTime() : undefined;
+    const to = q.to ? boundary(q.to, 'to').getTime() : undefined;
+    if (q.q) {
+      const rx = new RegExp(escapeRegex(q.q), 'i');
+      const hit = (v: unknown): boolean => typeof v === 'string' && rx.test(v);
+      tests.push((d) => hit(d.number) || hit(d.address) || hit(d.description) || hit(d.faultType) || hit(d.symptom) || hit(d.part));
+    }
+    return all.filter(
+      // A missing reportedAt (-Infinity) matches no date bound, as in MongoDB.
+      (e) => (from === undefined || e.at >= from) && (to === undefined || (e.at < to && e.at !== Number.NEGATIVE_INFINITY)) && tests.every((t) => t(e.doc)),
+    );
   }
 
   private filterFor(user: AuthUser, q: ListWorkOrdersQuery | ExportWorkOrdersQuery): Record<string, unknown> {
@@ -494,7 +554,7 @@ function boundary(value: string, side: 'from' | 'to'): Date {
   return new Date(value);
 }
 
-export function toView(d: OrderRecord, viewer: AuthUser, timeline?: TimelineDoc[]): WorkOrderView {
+export function toView(d: IndexedOrder, viewer: AuthUser, timeline?: TimelineDoc[]): WorkOrderView {
   const showReporter = canSeeReporter(viewer, d);
   const reporter = d.reporter?.name !== undefined || d.reporter?.phone !== undefined
     ? showReporter
