@@ -171,7 +171,11 @@ describe('web app journeys', () => {
     const calendar = unit.locator('.flatpickr-calendar.open');
     expect(await calendar.locator('.flatpickr-monthDropdown-month[value="10"]').textContent()).toBe('十一月');
     expect(await calendar.locator('.flatpickr-weekday').first().textContent()).toContain('周一');
-    await calendar.locator('.flatpickr-day[aria-label="2026年11月23日"]').click();
+    // The calendar opens on the browser's real month; the engine's clock is frozen on 2026-11-23,
+    // so the unit member goes to that month first, as a person picking another month would.
+    await calendar.locator('input.cur-year').fill('2026');
+    await calendar.locator('select.flatpickr-monthDropdown-months').selectOption('10');
+    await calendar.locator('.flatpickr-day[aria-label="2026年11月23日"]:not(.prevMonthDay):not(.nextMonthDay)').click();
     const timeInput = unit.locator('.task-detail .fjs-form-field-datetime input.fjs-input').nth(1);
     await timeInput.fill('10:15');
     await timeInput.press('Enter');
