@@ -170,10 +170,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     ? setInterval(() => void sweepRetention().catch((err: unknown) => logger.error('retention sweep failed', { error: err })), 3_600_000)
     : undefined;
   retentionTimer?.unref();
+  // The in-process ledger index sees only this process's writes: only a process that is the one writer
+  // of its work orders uses it (API_ONLY / WORKERS_ONLY processes share the database with others).
+  const ledgerIndex = config.ledgerIndex && role === 'all';
   const app = createApp({
     engine,
     db: connection,
-    config,
+    config: { ...config, ledgerIndex },
     logger,
     attachTaskListener: role !== 'workers',
     ...(maintenance
@@ -202,7 +205,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 
   // The ledger index (GET /api/work-orders) is built in the background once requests are served;
   // until it is, the ledger is answered from the database.
-  if (config.ledgerIndex && role !== 'workers') {
+  if (ledgerIndex) {
     void ledgerIndexOf(connection)
       .warmUp()
       .catch((err: unknown) => {

@@ -131,6 +131,8 @@ export class EmbeddedEngine implements ProcessEngine {
    */
   private readonly deployments = new Map<string, Omit<DeploymentDoc, 'xml'>>();
   private readonly forms = new Map<string, string>();
+  /** listProcesses() once read; dropped by every deployment. */
+  private processList: Promise<DeployedProcess[]> | undefined;
   /**
    * Every open user task (this process is their only writer): loaded at start, kept with each
    * outbox and assignment, so that task lists and lookups do not scan engine_user_tasks.
@@ -298,6 +300,7 @@ export class EmbeddedEngine implements ProcessEngine {
         deployedAt: this.clock.now(),
       };
       await this.m.Deployment.create(doc);
+      this.processList = undefined;
       const { xml: _xml, ...meta } = doc;
       this.deployments.set(doc.bpmnProcessId, meta);
       this.deployments.set(`${doc.bpmnProcessId}@${doc.version}`, meta);
@@ -347,8 +350,18 @@ export class EmbeddedEngine implements ProcessEngine {
   }
 
   async listProcesses(): Promise<DeployedProcess[]> {
-    const docs = await this.m.Deployment.find({}, { xml: 0 }).sort({ bpmnProcessId: 1, version: 1 }).lean();
-    return docs.map((d) => this.describe(d));
+    // Read once, then kept (deploy() drops it): every order creation asks whether its process is deployed.
+    this.processList ??= this.m.Deployment.find({}, { xml: 0 })
+      .sort({ bpmnProcessId: 1, version: 1 })
+      .lean()
+      .then((docs) => docs.map((d) => this.describe(d)));
+    const list = this.processList;
+    try {
+      return (await list).map((p) => ({ ...p }));
+    } catch (err) {
+      if (this.processList === list) this.processList = undefined;
+      throw err;
+    }
   }
 
   async getProcessXml(bpmnProcessId: string, version?: number): Promise<string | undefined> {
