@@ -76,11 +76,19 @@ const hasForms = (engine: ProcessEngine): engine is ProcessEngine & FormStore =>
 /** Forms deployed through this API, then the engine's deployed forms, then the files in processes/forms. */
 function layeredForms(engine: ProcessEngine, base: FormSource): { source: FormSource; add(forms: Record<string, unknown>): void } {
   const deployed = new Map<string, FormDefinition>();
+  // A form the engine hands out frozen cannot change: parsed once (a task list needs the form of every task).
+  const parsed = new WeakMap<object, FormDefinition>();
   const fromEngine = async (id: string): Promise<FormDefinition | undefined> => {
     if (!hasForms(engine)) return undefined;
     try {
       const json = await engine.getForm(id);
-      return json === undefined ? undefined : { ...parseForm(json), id };
+      if (json === undefined) return undefined;
+      const frozen = typeof json === 'object' && json !== null && Object.isFrozen(json) ? json : undefined;
+      const known = frozen && parsed.get(frozen);
+      if (known) return known;
+      const form = { ...parseForm(json), id };
+      if (frozen) parsed.set(frozen, form);
+      return form;
     } catch {
       return undefined;
     }

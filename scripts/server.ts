@@ -194,7 +194,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   // The web UI (modeler/dist, built by `npm run build:web`) at `/`, before the API app,
   // whose last middleware answers 404 for every path it does not know.
   const web = path.join(repoRoot, 'modeler', 'dist');
-  if (await readdir(web).catch(() => undefined)) root.use(express.static(web, { index: 'index.html' }));
+  if (await readdir(web).catch(() => undefined)) {
+    const files = express.static(web, { index: 'index.html' });
+    // Not for /api: a file-system stat per API request cost ≈ 1.7 ms of CPU (bench CPU profile).
+    root.use((req, res, next) => (req.path === '/api' || req.path.startsWith('/api/') ? next() : files(req, res, next)));
+  }
   root.use(app);
   const server: Server = await new Promise((resolve, reject) => {
     const s = root.listen(config.port, config.host, () => resolve(s));

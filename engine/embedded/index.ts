@@ -93,6 +93,23 @@ interface CacheEntry {
   doc: InstanceDoc;
 }
 
+interface OpenTaskEntry {
+  /** Frozen: handed out as it is. */
+  doc: UserTaskDoc;
+  view: UserTask;
+  /** createdAt in ms. */
+  at: number;
+}
+
+/** Freezes an object and everything in it (plain data: objects, arrays, dates). */
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value as object)) deepFreeze(v);
+  }
+  return value;
+}
+
 interface OperationContext {
   doc: InstanceDoc;
   incidents: Incident[];
@@ -131,6 +148,8 @@ export class EmbeddedEngine implements ProcessEngine {
    */
   private readonly deployments = new Map<string, Omit<DeploymentDoc, 'xml'>>();
   private readonly forms = new Map<string, string>();
+  /** Each form's latest content parsed once, frozen (a task list asks for the form of every task). */
+  private readonly parsedForms = new Map<string, unknown>();
   /** listProcesses() once read; dropped by every deployment. */
   private processList: Promise<DeployedProcess[]> | undefined;
   /**
@@ -138,7 +157,10 @@ export class EmbeddedEngine implements ProcessEngine {
    * outbox and assignment, so that task lists and lookups do not scan engine_user_tasks.
    * Undefined until start() has loaded it (the database is read then).
    */
-  private openTasks: Map<string, UserTaskDoc> | undefined;
+  private openTasks: Map<string, OpenTaskEntry> | undefined;
+  /** Whether openTasks' insertion order is creation order (then a search stops at its limit, no sort). */
+  private openTasksInOrder = true;
+  private lastOpenTaskMs = Number.NEGATIVE_INFINITY;
   /**
    * Armed timers once started (instance key → due time, ms): loaded at start, kept with every
    * outbox; this process is their only writer. The scheduler looks here instead of scanning
@@ -213,10 +235,12 @@ export class EmbeddedEngine implements ProcessEngine {
     const leftovers: Promise<unknown>[] = [];
     const tasks = await this.m.UserTask.find({}).lean<UserTaskDoc[]>();
     this.openTasks = new Map();
+    const open: UserTaskDoc[] = [];
     for (const t of tasks) {
-      if (t.state === 'created') this.openTasks.set(t._id, unpackTask(t));
+      if (t.state === 'created') open.push(unpackTask(t));
       else leftovers.push(this.m.UserTask.deleteOne({ _id: t._id }));
     }
+    for (const { t } of open.map((t) => ({ t, at: createdMs(t.createdAt) })).sort((a, b) => a.at - b.at)) this.keepOpenTask(t);
     t = phase(`${this.openTasks.size} open tasks`, t);
     const timers = await this.m.Timer.find({}).lean<TimerDoc[]>();
     this.armedTimers = new Map();
@@ -325,10 +349,13 @@ export class EmbeddedEngine implements ProcessEngine {
     const version = (latest?.version ?? 0) + 1;
     await this.m.Form.create({ _id: `${formId}:${version}`, formId, version, content: resource.content, hash, deployedAt: this.clock.now() });
     this.forms.set(formId, resource.content);
+    this.parsedForms.delete(formId);
   }
 
-  /** The latest deployed version of a Camunda form (form-js JSON). */
+  /** The latest deployed version of a Camunda form (form-js JSON), frozen: the same object until the form is deployed again. */
   async getForm(formId: string): Promise<unknown | undefined> {
+    const parsed = this.parsedForms.get(formId);
+    if (parsed !== undefined) return parsed;
     let content = this.forms.get(formId);
     if (content === undefined) {
       const doc = await this.m.Form.findOne({ formId }).sort({ version: -1 }).lean();
@@ -336,7 +363,9 @@ export class EmbeddedEngine implements ProcessEngine {
       content = doc.content;
       this.forms.set(formId, content);
     }
-    return JSON.parse(content) as unknown;
+    const form = deepFreeze(JSON.parse(content) as unknown);
+    if (this.forms.get(formId) === content) this.parsedForms.set(formId, form);
+    return form;
   }
 
   private describe(doc: { _id: string; bpmnProcessId: string; version: number; name: string; deployedAt: Date }): DeployedProcess {
@@ -720,21 +749,42 @@ export class EmbeddedEngine implements ProcessEngine {
     const open = filter.state === undefined || filter.state === 'created';
     const closed = filter.state === undefined || filter.state !== 'created';
     const results: UserTaskDoc[] = [];
-    if (open && this.openTasks) results.push(...this.searchOpenTasks(filter, limit));
+    const views: UserTask[] = [];
+    if (open && this.openTasks) views.push(...this.searchOpenTasks(filter, limit));
     else if (open) results.push(...(await this.m.UserTask.find({ ...query, state: 'created' }).sort({ createdAt: 1 }).limit(limit).lean<UserTaskDoc[]>()).map(unpackTask));
-    if (closed) {
+    if (closed && views.length + results.length < limit) {
       const q = filter.state && filter.state !== 'created' ? { ...query, state: filter.state } : query;
       results.push(...(await this.m.UserTaskHistory.find(q).sort({ createdAt: 1 }).limit(limit).lean<UserTaskDoc[]>()));
     }
-    return results.slice(0, limit).map(taskView);
+    views.push(...results.slice(0, limit - views.length).map(taskView));
+    return views;
   }
 
-  /** The open-task part of searchUserTasks, from memory: the same filter, order (createdAt) and limit as the query. */
-  private searchOpenTasks(filter: UserTaskFilter, limit: number): UserTaskDoc[] {
+  /**
+   * Keeps an open task in memory: a frozen copy and its frozen view, made once (a search hands out
+   * the views themselves; cloning every match per search was most of GET /api/tasks' CPU).
+   */
+  private keepOpenTask(doc: UserTaskDoc): void {
+    if (!this.openTasks) return;
+    const frozen = deepFreeze(structuredClone(doc));
+    const at = createdMs(frozen.createdAt);
+    if (!this.openTasks.has(frozen._id)) {
+      if (at < this.lastOpenTaskMs) this.openTasksInOrder = false;
+      else this.lastOpenTaskMs = at;
+    }
+    this.openTasks.set(frozen._id, { doc: frozen, view: Object.freeze(taskView(frozen)), at });
+  }
+
+  /**
+   * The open-task part of searchUserTasks, from memory: the same filter, order (createdAt) and limit
+   * as the query. The views are shared and frozen.
+   */
+  private searchOpenTasks(filter: UserTaskFilter, limit: number): UserTask[] {
     const groups = filter.candidateGroupsAny?.length ? new Set(filter.candidateGroupsAny) : undefined;
     const user = filter.candidateUser;
-    const found: { t: UserTaskDoc; at: number }[] = [];
-    for (const t of (this.openTasks as Map<string, UserTaskDoc>).values()) {
+    const found: OpenTaskEntry[] = [];
+    for (const e of (this.openTasks as Map<string, OpenTaskEntry>).values()) {
+      const t = e.doc;
       if (filter.processInstanceKey && t.processInstanceKey !== filter.processInstanceKey) continue;
       if (filter.businessKey && t.businessKey !== filter.businessKey) continue;
       if (filter.kind && t.kind !== filter.kind) continue;
@@ -745,20 +795,17 @@ export class EmbeddedEngine implements ProcessEngine {
           (user !== undefined && ((t.candidateUsers ?? []).includes(user) || t.assignee === user));
         if (!match) continue;
       }
-      // The time once per task, not per comparison (Date is the engine clock's class: costly to construct).
-      found.push({ t, at: createdMs(t.createdAt) });
+      found.push(e);
+      // In creation order already: the first `limit` matches are the answer.
+      if (this.openTasksInOrder && found.length >= limit) break;
     }
-    found.sort((a, b) => a.at - b.at);
-    // Copies: callers must not be able to change the index.
-    return found.slice(0, limit).map(({ t }) => structuredClone(t));
+    if (!this.openTasksInOrder) found.sort((a, b) => a.at - b.at);
+    return found.slice(0, limit).map((e) => e.view);
   }
 
   /** An open task by key: from memory once started (absent = not open), else from the collection. */
   private async openTask(key: string): Promise<UserTaskDoc | null> {
-    if (this.openTasks) {
-      const t = this.openTasks.get(key);
-      return t ? structuredClone(t) : null;
-    }
+    if (this.openTasks) return this.openTasks.get(key)?.doc ?? null;
     return unpackTask(await this.m.UserTask.findById(key).lean<UserTaskDoc>());
   }
 
@@ -777,7 +824,7 @@ export class EmbeddedEngine implements ProcessEngine {
     }
     const update = assignee === undefined ? { $unset: { assignee: 1 } } : { $set: { assignee } };
     const doc = unpackTask(await this.m.UserTask.findOneAndUpdate({ _id: key }, update, { returnDocument: 'after' }).lean<UserTaskDoc>());
-    if (doc && doc.state === 'created') this.openTasks?.set(key, structuredClone(doc));
+    if (doc && doc.state === 'created') this.keepOpenTask(doc);
     return taskView(doc as UserTaskDoc);
   }
 
@@ -1162,7 +1209,7 @@ export class EmbeddedEngine implements ProcessEngine {
     }
     for (const task of outbox.tasksAdded) {
       if (await insertOnce(this.m.UserTask, packTask(task) as UserTaskDoc)) {
-        this.openTasks?.set(task._id, structuredClone(task));
+        this.keepOpenTask(task);
         events.push({ type: 'created', doc: task });
       }
     }
