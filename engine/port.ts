@@ -246,6 +246,11 @@ export interface ProcessEngine {
   assignUserTask(key: string, assignee: string | undefined): Promise<UserTask>;
   completeUserTask(key: string, variables: Variables, completedBy?: string): Promise<void>;
   onUserTaskEvent(listener: UserTaskListener): void;
+  /**
+   * Optional: a number that changes whenever any user task or form changes (created, assigned,
+   * closed, deployed) — lets the API reuse a task list while it is unchanged. Undefined: unknown.
+   */
+  userTasksVersion?(): number | undefined;
 
   readonly clock: Clock;
   /** Move a controllable clock; fires every due timer before it resolves. */

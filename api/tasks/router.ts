@@ -15,7 +15,9 @@ export function taskRoutes(service: TaskService): Endpoint[] {
       access: 'authenticated',
       query: listTasksQuery,
       response: taskList,
-      handle: async ({ user, query }) => service.list(user, query),
+      handle: async ({ user, query, res }) => {
+        res.status(200).type('application/json').send(await service.listJson(user, query));
+      },
     }),
     endpoint({
       method: 'get',

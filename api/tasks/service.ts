@@ -102,7 +102,30 @@ export class TaskService {
   /** Masked variables of tasks whose variables cannot change (the embedded engine's open tasks are frozen). */
   private readonly maskedVariables = new WeakMap<object, Record<string, unknown>>();
 
+  /** Task lists as sent, by caller and query, while the engine's user tasks are unchanged (see listJson). */
+  private readonly lists = new Map<string, { version: number; json: string }>();
+
   constructor(private readonly deps: TaskServiceDeps) {}
+
+  /**
+   * The list as JSON text. While the engine reports no change to any user task or form (its
+   * userTasksVersion), the same caller asking the same gets the text made before: the tasklist is
+   * read far more often than tasks change. Nothing in a task view depends on the time.
+   */
+  async listJson(user: AuthUser, q: ListTasksQuery): Promise<string> {
+    const version = this.deps.engine.userTasksVersion?.();
+    if (version === undefined) return JSON.stringify(await this.list(user, q));
+    const key = JSON.stringify([user.id, user.username, user.groups, q]);
+    const kept = this.lists.get(key);
+    if (kept && kept.version === version) return kept.json;
+    const json = JSON.stringify(await this.list(user, q));
+    if (this.deps.engine.userTasksVersion?.() === version) {
+      this.lists.delete(key);
+      this.lists.set(key, { version, json });
+      if (this.lists.size > 500) this.lists.delete(this.lists.keys().next().value as string);
+    }
+    return json;
+  }
 
   async list(user: AuthUser, q: ListTasksQuery): Promise<{ items: TaskView[] }> {
     const base: UserTaskFilter = {

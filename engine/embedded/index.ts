@@ -160,6 +160,8 @@ export class EmbeddedEngine implements ProcessEngine {
   private openTasks: Map<string, OpenTaskEntry> | undefined;
   /** Whether openTasks' insertion order is creation order (then a search stops at its limit, no sort). */
   private openTasksInOrder = true;
+  /** Bumped by every change to a user task or form (see userTasksVersion). */
+  private taskVersion = 0;
   private lastOpenTaskMs = Number.NEGATIVE_INFINITY;
   /**
    * Armed timers once started (instance key → due time, ms): loaded at start, kept with every
@@ -187,6 +189,8 @@ export class EmbeddedEngine implements ProcessEngine {
   private readonly logger: NonNullable<EmbeddedEngineOptions['logger']>;
   private readonly schedulerIntervalMs: number;
   private schedulerTimer: NodeJS.Timeout | undefined;
+  private readonly appliedOutboxes: string[] = [];
+  private outboxFlushTimer: NodeJS.Timeout | undefined;
   private purgeTimer: NodeJS.Timeout | undefined;
   private schedulerRunning: Promise<void> | undefined;
   private inflight = 0;
@@ -223,8 +227,10 @@ export class EmbeddedEngine implements ProcessEngine {
     for (const outbox of pending) {
       await this.lock(outbox.instanceKey, async () => {
         const doc = await this.m.Instance.findById(outbox.instanceKey).lean<InstanceDoc>();
-        // The instance write never happened: its projection changes must not either.
-        if (doc && doc.rev >= outbox.rev) await this.applyOutbox(outbox, doc);
+        // The instance write never happened: its projection changes must not either. Applied
+        // outboxes are deleted in batches, so one found here may have been applied already, and
+        // later ones of its instance may be gone: it is applied as far as the instance still agrees.
+        if (doc && doc.rev >= outbox.rev) await this.applyOutbox(reconciled(outbox, doc), doc);
         else await this.m.Outbox.deleteOne({ _id: outbox._id });
       });
     }
@@ -261,6 +267,7 @@ export class EmbeddedEngine implements ProcessEngine {
     }
     t = phase(`${this.liveJobs.size} live jobs`, t);
     await Promise.all(leftovers);
+    await this.flushAppliedOutboxes();
     await this.m.Subscription.deleteMany({ open: false });
     phase('leftovers', t);
     this.logger.info(`engine: started in ${Math.round(performance.now() - t0)} ms (${phases.join(', ')})`);
@@ -282,7 +289,36 @@ export class EmbeddedEngine implements ProcessEngine {
     await Promise.all([...this.workers].map((w) => w.close()));
     await this.schedulerRunning;
     await Promise.allSettled([...this.locks.values()]);
+    await this.flushAppliedOutboxes().catch((err: unknown) => this.logger.warn(`engine: applied outboxes left to the next start: ${(err as Error).message}`));
     this.cache.clear();
+  }
+
+  /**
+   * Applied outboxes are deleted in batches (one deleteMany on the small outbox collection instead
+   * of a deleteOne per instance write): the next start applies any left over again, reconciled
+   * with its instance (see start()).
+   */
+  private outboxApplied(id: string): void {
+    this.appliedOutboxes.push(id);
+    if (this.appliedOutboxes.length >= 200) void this.flushAppliedOutboxes().catch(() => undefined);
+    else if (!this.outboxFlushTimer) {
+      this.outboxFlushTimer = setTimeout(() => void this.flushAppliedOutboxes().catch(() => undefined), 100);
+      this.outboxFlushTimer.unref();
+    }
+  }
+
+  private async flushAppliedOutboxes(): Promise<void> {
+    if (this.outboxFlushTimer) clearTimeout(this.outboxFlushTimer);
+    this.outboxFlushTimer = undefined;
+    const ids = this.appliedOutboxes.splice(0);
+    if (ids.length === 0) return;
+    try {
+      await this.m.Outbox.deleteMany({ _id: { $in: ids } });
+    } catch (err) {
+      this.appliedOutboxes.unshift(...ids);
+      this.logger.warn(`engine: deleting applied outboxes: ${(err as Error).message}`);
+      throw err;
+    }
   }
 
   /** How many instances have a timer armed (for the benchmark and health). */
@@ -350,6 +386,7 @@ export class EmbeddedEngine implements ProcessEngine {
     await this.m.Form.create({ _id: `${formId}:${version}`, formId, version, content: resource.content, hash, deployedAt: this.clock.now() });
     this.forms.set(formId, resource.content);
     this.parsedForms.delete(formId);
+    this.taskVersion++;
   }
 
   /** The latest deployed version of a Camunda form (form-js JSON), frozen: the same object until the form is deployed again. */
@@ -451,7 +488,7 @@ export class EmbeddedEngine implements ProcessEngine {
       if (outbox) await this.m.Outbox.create(outbox);
       await this.m.Instance.create(doc);
       this.remember(key, runtime, doc, snap);
-      if (outbox) await this.applyOutbox(outbox, doc);
+      if (outbox) await this.applyOutbox(reconciled(outbox, doc), doc);
     });
     return { processInstanceKey: key, bpmnProcessId: def.bpmnProcessId, version: def.version };
   }
@@ -773,6 +810,11 @@ export class EmbeddedEngine implements ProcessEngine {
       else this.lastOpenTaskMs = at;
     }
     this.openTasks.set(frozen._id, { doc: frozen, view: Object.freeze(taskView(frozen)), at });
+    this.taskVersion++;
+  }
+
+  userTasksVersion(): number | undefined {
+    return this.openTasks ? this.taskVersion : undefined;
   }
 
   /**
@@ -1084,8 +1126,6 @@ export class EmbeddedEngine implements ProcessEngine {
     const prevSubs = new Set((prev.subscriptions ?? []).map((t) => t.key));
     const nextSubs = new Set((next.subscriptions ?? []).map((t) => t.key));
     const now = this.clock.now();
-    const dueOf = (doc: InstanceDoc): number | null =>
-      doc.timers?.length && (doc.state === 'active' || doc.state === 'incident') ? Math.min(...doc.timers.map((t) => t.dueAt)) : null;
     const prevDue = dueOf(prev);
     const nextDue = dueOf(next);
 
@@ -1205,6 +1245,7 @@ export class EmbeddedEngine implements ProcessEngine {
       await insertOnce(this.m.UserTaskHistory, closed);
       await this.m.UserTask.deleteOne({ _id: closing.key });
       this.openTasks?.delete(closing.key);
+      this.taskVersion++;
       events.push({ type: closing.state, doc: closed });
     }
     for (const task of outbox.tasksAdded) {
@@ -1217,15 +1258,12 @@ export class EmbeddedEngine implements ProcessEngine {
     for (const id of outbox.subscriptionsRemoved) await this.m.Subscription.deleteOne({ _id: id });
     if (outbox.timer.changed) {
       const dueAt = outbox.timer.dueAt ? new Date(outbox.timer.dueAt) : null;
-      if (dueAt === null) {
-        await this.m.Timer.deleteOne({ _id: doc._id });
-      } else if (!(await insertOnce(this.m.Timer, { _id: doc._id, dueAt }))) {
-        await this.m.Timer.findOneAndUpdate({ _id: doc._id }, { $set: { dueAt } });
-      }
+      if (dueAt === null) await this.m.Timer.deleteOne({ _id: doc._id });
+      else await this.m.Timer.updateOne({ _id: doc._id }, { $set: { dueAt } }, { upsert: true });
       if (dueAt === null) this.armedTimers?.delete(doc._id);
       else this.armedTimers?.set(doc._id, dueAt.getTime());
     }
-    await this.m.Outbox.deleteOne({ _id: outbox._id });
+    this.outboxApplied(outbox._id);
 
     for (const e of events) {
       for (const listener of this.taskListeners) {
@@ -1260,6 +1298,30 @@ export class EmbeddedEngine implements ProcessEngine {
       this.logger.error(`engine: buffered message ${name}: ${(err as Error).message}`);
     }
   }
+}
+
+/** The earliest pending timer of an open instance (ms), or null. */
+function dueOf(doc: InstanceDoc): number | null {
+  return doc.timers?.length && (doc.state === 'active' || doc.state === 'incident') ? Math.min(...doc.timers.map((t) => t.dueAt)) : null;
+}
+
+/**
+ * An outbox found at start-up, cut to what its instance still has: entries it added that a later
+ * write removed are not added again, and the timer is the instance's own earliest.
+ */
+function reconciled(outbox: OutboxDoc, doc: InstanceDoc): OutboxDoc {
+  const key = doc._id;
+  const jobs = new Set((doc.jobs ?? []).map((j) => `${key}-${j.key}`));
+  const tasks = new Set((doc.userTasks ?? []).map((t) => `${key}-${t.key}`));
+  const subscriptions = new Set((doc.subscriptions ?? []).map((s) => `${key}-${s.key}`));
+  const due = dueOf(doc);
+  return {
+    ...outbox,
+    jobsAdded: outbox.jobsAdded.filter((j) => jobs.has(j._id)),
+    tasksAdded: outbox.tasksAdded.filter((t) => tasks.has(t._id)),
+    subscriptionsAdded: outbox.subscriptionsAdded.filter((s) => subscriptions.has(s._id)),
+    timer: { changed: true, dueAt: due === null ? null : new Date(due) },
+  };
 }
 
 /** bpmn-engine state, deflated: ≈ 15 KB of JSON becomes ≈ 2 KB, which the database handles far faster. */

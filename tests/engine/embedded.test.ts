@@ -288,4 +288,39 @@ describe('durability', () => {
     await engine.idle();
     expect((await engine.getInstance(processInstanceKey))?.state).toBe('completed');
   });
+
+  it('an applied outbox left behind (deleted in batches) is applied again only as far as its instance agrees', async () => {
+    const { processInstanceKey: key } = await engine.startInstance('basic', { amount: 21, unitId: 'U-A' });
+    await engine.idle();
+    const [task] = await engine.searchUserTasks({ processInstanceKey: key, state: 'created' });
+    await engine.completeUserTask(task!.key, { approved: true }, 'alice');
+    await engine.idle();
+    expect((await engine.getInstance(key))?.state).toBe('completed');
+    await engine.close();
+
+    // As after a crash before the batch delete: the outbox of the write that opened the task is still there.
+    const closed = await db.connection.collection('engine_user_task_history').findOne({ _id: task!.key as never });
+    const { completedAt: _at, completedBy: _by, ...open } = closed as Record<string, unknown>;
+    await db.connection.collection('engine_outbox').insertOne({
+      _id: `${key}:2` as never,
+      instanceKey: key,
+      rev: 2,
+      jobsAdded: [],
+      jobsRemoved: [],
+      tasksAdded: [{ ...open, state: 'created' }],
+      tasksClosed: [],
+      subscriptionsAdded: [],
+      subscriptionsRemoved: [],
+      timer: { changed: true, dueAt: new Date(clock.now().getTime() + 8 * 60_000) },
+    });
+
+    engine = startEngine();
+    await engine.start();
+    for (const type of ['prepare', 'escalate', 'notify', 'breach', 'prepare-payment']) record(engine, type);
+    // The ended instance has no task and no timer: neither comes back.
+    expect(await engine.searchUserTasks({ processInstanceKey: key, state: 'created' })).toEqual([]);
+    expect(await engine.getUserTask(task!.key)).toMatchObject({ state: 'completed', completedBy: 'alice' });
+    expect(await db.connection.collection('engine_timers').findOne({ _id: key as never })).toBeNull();
+    expect(await db.connection.collection('engine_outbox').countDocuments({ instanceKey: key })).toBe(0);
+  });
 });
