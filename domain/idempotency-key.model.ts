@@ -23,3 +23,21 @@ export const idempotencyKeySchema = new Schema<IdempotencyKeyDoc>(
   },
   { collection: 'idempotency_keys', versionKey: false },
 );
+
+/**
+ * Orders whose process start is not yet recorded (`_id` = the order's id): written before the
+ * order, deleted once its instance is recorded. Start-up reads this small collection to finish
+ * starts a crash cut off, instead of searching every work order for `pendingStart`.
+ */
+export interface PendingStartDoc {
+  _id: string;
+  createdAt: Date;
+}
+
+export const pendingStartSchema = new Schema<PendingStartDoc>(
+  {
+    _id: { type: String, required: true },
+    createdAt: { type: Date, required: true },
+  },
+  { collection: 'pending_starts', versionKey: false },
+);

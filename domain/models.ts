@@ -6,7 +6,7 @@
 import type { Connection, Model } from 'mongoose';
 import { communitySchema, unitSchema, type CommunityDoc, type UnitDoc } from './community.model.js';
 import { counterSchema, type CounterDoc } from './counter.model.js';
-import { idempotencyKeySchema, type IdempotencyKeyDoc } from './idempotency-key.model.js';
+import { idempotencyKeySchema, pendingStartSchema, type IdempotencyKeyDoc, type PendingStartDoc } from './idempotency-key.model.js';
 import { feeCatalogueItemSchema, type FeeCatalogueItemDoc } from './fee-catalogue.model.js';
 import { maintenancePlanSchema, type MaintenancePlanDoc } from './maintenance-plan.model.js';
 import { legacyProblemSchema, type LegacyProblemDoc } from './legacy-problem.model.js';
@@ -23,6 +23,7 @@ export interface Models {
   Unit: Model<UnitDoc>;
   Counter: Model<CounterDoc>;
   IdempotencyKey: Model<IdempotencyKeyDoc>;
+  PendingStart: Model<PendingStartDoc>;
   WorkOrder: Model<WorkOrderDoc>;
   Timeline: Model<TimelineDoc>;
   Notification: Model<NotificationDoc>;
@@ -49,6 +50,7 @@ export function getModels(conn: Connection): Models {
       Unit: bind(conn, 'Unit', unitSchema),
       Counter: bind(conn, 'Counter', counterSchema),
       IdempotencyKey: bind(conn, 'IdempotencyKey', idempotencyKeySchema),
+      PendingStart: bind(conn, 'PendingStart', pendingStartSchema),
       WorkOrder: bind(conn, 'WorkOrder', workOrderSchema),
       Timeline: bind(conn, 'Timeline', timelineSchema),
       Notification: bind(conn, 'Notification', notificationSchema),

@@ -239,6 +239,8 @@ export class WorkOrderService {
       }
       if (takeOver) await this.models.IdempotencyKey.findOneAndUpdate({ _id: scopedKey }, { $set: { orderId: id, createdAt: now } }, { upsert: true });
     }
+    // The marker first: a crash after the order's write leaves it, and start-up finishes the start.
+    await this.models.PendingStart.create({ _id: id, createdAt: now });
     await this.models.WorkOrder.create({ _id: id, ...doc, timelineIds: [], timelineIndexed: true, pendingStart: variables });
 
 
@@ -311,6 +313,7 @@ export class WorkOrderService {
         $inc: { version: 1 },
       },
     );
+    await this.models.PendingStart.deleteOne({ _id: id });
   }
 
   /**
@@ -320,10 +323,17 @@ export class WorkOrderService {
    * kept on the order. Returns how many were finished.
    */
   async recoverPendingStarts(): Promise<number> {
-    const pending = await this.models.WorkOrder.find({ pendingStart: { $ne: null } }).lean();
+    // The markers (a small collection), not a search of every order (a scan on FerretDB, growing with the ledger).
+    const markers = await this.models.PendingStart.find({}).lean();
     let finished = 0;
-    for (const order of pending) {
-      const id = String(order._id);
+    for (const marker of markers) {
+      const id = marker._id;
+      const order = await this.models.WorkOrder.findById(id).lean();
+      if (!order || !order.pendingStart) {
+        // Cut off before the order was written, or after its start was recorded.
+        await this.models.PendingStart.deleteOne({ _id: id });
+        continue;
+      }
       const vars = (order.pendingStart ?? {}) as Record<string, unknown>;
       // The report on the timeline (keyed: written once, whether or not the crash came before it).
       await this.orders.addTimeline(id, {
@@ -348,6 +358,7 @@ export class WorkOrderService {
     await this.models.Timeline.deleteMany({ workOrderId: id });
     await this.models.Notification.deleteMany({ workOrderId: id });
     await this.models.WorkOrder.deleteOne({ _id: id });
+    await this.models.PendingStart.deleteOne({ _id: id });
     // A failed creation frees its Idempotency-Key at once: the client may retry with it without waiting.
     await this.models.IdempotencyKey.deleteMany({ orderId: id });
   }

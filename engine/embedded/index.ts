@@ -1258,8 +1258,10 @@ export class EmbeddedEngine implements ProcessEngine {
     for (const id of outbox.subscriptionsRemoved) await this.m.Subscription.deleteOne({ _id: id });
     if (outbox.timer.changed) {
       const dueAt = outbox.timer.dueAt ? new Date(outbox.timer.dueAt) : null;
+      // One command: delete, insert, or (armed already, per the in-memory index) update by _id.
       if (dueAt === null) await this.m.Timer.deleteOne({ _id: doc._id });
-      else await this.m.Timer.updateOne({ _id: doc._id }, { $set: { dueAt } }, { upsert: true });
+      else if (this.armedTimers?.has(doc._id)) await this.m.Timer.updateOne({ _id: doc._id }, { $set: { dueAt } }, { upsert: true });
+      else if (!(await insertOnce(this.m.Timer, { _id: doc._id, dueAt }))) await this.m.Timer.updateOne({ _id: doc._id }, { $set: { dueAt } });
       if (dueAt === null) this.armedTimers?.delete(doc._id);
       else this.armedTimers?.set(doc._id, dueAt.getTime());
     }

@@ -26,6 +26,8 @@ async function orderCutOff(startIt: boolean): Promise<{ id: string; instanceKey?
   delete (copy as { _id?: unknown })._id;
   const cut = await models.WorkOrder.create(copy);
   const id = String(cut._id);
+  // As the creation writes them: the pending-start marker, then the order with its start variables.
+  await models.PendingStart.create({ _id: id, createdAt: new Date() });
   await models.WorkOrder.findOneAndUpdate({ _id: id }, { $set: { pendingStart: { ...variables, workOrderId: id } } });
   if (!startIt) return { id };
   const started = await t.server.engine.startInstance('repair', { ...variables, workOrderId: id }, { businessKey: id });
@@ -36,9 +38,12 @@ describe('an order whose process start a crash cut off', () => {
   it('is started at the next start-up, or has the instance that did start recorded — once', async () => {
     const notStarted = await orderCutOff(false);
     const started = await orderCutOff(true);
+    // Cut off between the marker and the order: nothing to start, the marker goes.
+    await getModels(t.server.connection).PendingStart.create({ _id: '000000000000000000000bad', createdAt: new Date() });
     const service = new WorkOrderService({ conn: t.server.connection, engine: t.server.engine, logger: { debug() {}, info() {}, warn() {}, error() {}, child() { return this; } } });
     expect(await service.recoverPendingStarts()).toBe(2);
     expect(await service.recoverPendingStarts()).toBe(0); // finished: nothing left to do, nothing started twice
+    expect(await getModels(t.server.connection).PendingStart.countDocuments()).toBe(0);
 
     const models = getModels(t.server.connection);
     const a = await models.WorkOrder.findById(notStarted.id).lean();
@@ -63,5 +68,6 @@ describe('an order whose process start a crash cut off', () => {
     const doc = await getModels(t.server.connection).WorkOrder.findById(created.body.id).lean();
     expect(doc?.pendingStart ?? null).toBeNull();
     expect(doc?.processInstanceKey).toBe(created.body.processInstanceKey);
+    expect(await getModels(t.server.connection).PendingStart.findById(created.body.id).lean()).toBeNull();
   });
 });
