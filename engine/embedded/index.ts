@@ -485,10 +485,12 @@ export class EmbeddedEngine implements ProcessEngine {
         ...(snap.state === 'completed' ? { endedAt: this.clock.now() } : {}),
       };
       const outbox = this.outbox(empty, doc, []);
+      await this.timerBefore(empty, doc);
       if (outbox) await this.m.Outbox.create(outbox);
       await this.m.Instance.create(doc);
       this.remember(key, runtime, doc, snap);
-      if (outbox) await this.applyOutbox(reconciled(outbox, doc), doc);
+      await this.timerAfter(empty, doc);
+      if (outbox) await this.applyOutbox(outbox, doc);
     });
     return { processInstanceKey: key, bpmnProcessId: def.bpmnProcessId, version: def.version };
   }
@@ -1068,6 +1070,7 @@ export class EmbeddedEngine implements ProcessEngine {
       };
       const next = { ...doc, ...update } as InstanceDoc;
       const outbox = this.outbox(doc, next, ctx.completions.map((c) => ({ ...c, at: now })));
+      await this.timerBefore(doc, next);
       if (outbox) await this.m.Outbox.create(outbox);
       // Filter on _id alone (FerretDB pushes only that down); the previous revision is checked on what comes back.
       const before = await this.m.Instance.findOneAndUpdate({ _id: key }, { $set: update }, { returnDocument: 'before' }).lean<InstanceDoc>();
@@ -1076,8 +1079,46 @@ export class EmbeddedEngine implements ProcessEngine {
         throw new EngineError('CONFLICT', `process instance ${key} was changed by another writer (rev ${before?.rev} ≠ ${doc.rev})`);
       }
       this.remember(key, runtime, next, snap);
+      await this.timerAfter(doc, next);
       if (outbox) await this.applyOutbox(outbox, next);
     });
+  }
+
+  /*
+   * The timer index (engine_timers: an instance's earliest due time) is kept without the outbox:
+   * an entry that is too early is harmless — the scheduler fires the instance, nothing is due, and
+   * that write sets the right time — while one too late or missing would lose a deadline. So a
+   * due time that moves earlier is written before the instance write, one that moves later or
+   * goes away after it. An instance write that only moves its timer then costs two commands.
+   */
+  private async timerBefore(prev: InstanceDoc, next: InstanceDoc): Promise<void> {
+    const [before, after] = [this.indexedDue(prev), dueOf(next)];
+    if (after !== null && (before === null || after < before)) await this.writeTimer(next._id, after);
+  }
+
+  private async timerAfter(prev: InstanceDoc, next: InstanceDoc): Promise<void> {
+    const [before, after] = [this.indexedDue(prev), dueOf(next)];
+    if (before === after) return;
+    if (after === null) await this.m.Timer.deleteOne({ _id: next._id });
+    else if (before !== null && after > before) await this.writeTimer(next._id, after);
+    if (after === null) this.armedTimers?.delete(next._id);
+    else this.armedTimers?.set(next._id, after);
+  }
+
+  /**
+   * The instance's entry in the timer index as it stands: from memory once started (it may be
+   * earlier than the instance's own timers after a crash, and is then corrected), else the
+   * instance's earliest timer.
+   */
+  private indexedDue(doc: InstanceDoc): number | null {
+    return this.armedTimers ? (this.armedTimers.get(doc._id) ?? null) : dueOf(doc);
+  }
+
+  /** One command: insert when this process has no entry armed for the instance, else update by _id. */
+  private async writeTimer(key: string, dueMs: number): Promise<void> {
+    const dueAt = new Date(dueMs);
+    if (this.armedTimers?.has(key)) await this.m.Timer.updateOne({ _id: key }, { $set: { dueAt } }, { upsert: true });
+    else if (!(await insertOnce(this.m.Timer, { _id: key, dueAt }))) await this.m.Timer.updateOne({ _id: key }, { $set: { dueAt } });
   }
 
   private engineIncident(snap: RuntimeSnapshot): Incident {
@@ -1126,8 +1167,6 @@ export class EmbeddedEngine implements ProcessEngine {
     const prevSubs = new Set((prev.subscriptions ?? []).map((t) => t.key));
     const nextSubs = new Set((next.subscriptions ?? []).map((t) => t.key));
     const now = this.clock.now();
-    const prevDue = dueOf(prev);
-    const nextDue = dueOf(next);
 
     const jobsAdded: JobDoc[] = next.jobs
       .filter((j) => !prevJobs.has(j.key))
@@ -1195,15 +1234,13 @@ export class EmbeddedEngine implements ProcessEngine {
         open: true,
       }));
     const subscriptionsRemoved = [...prevSubs].filter((k) => !nextSubs.has(k)).map((k) => `${key}-${k}`);
-    const timerChanged = prevDue !== nextDue;
     if (
       !jobsAdded.length &&
       !jobsRemoved.length &&
       !tasksAdded.length &&
       !tasksClosed.length &&
       !subscriptionsAdded.length &&
-      !subscriptionsRemoved.length &&
-      !timerChanged
+      !subscriptionsRemoved.length
     ) {
       return undefined;
     }
@@ -1217,7 +1254,8 @@ export class EmbeddedEngine implements ProcessEngine {
       tasksClosed,
       subscriptionsAdded,
       subscriptionsRemoved,
-      timer: { changed: timerChanged, dueAt: nextDue === null ? null : new Date(nextDue) },
+      // The timer index is written outside the outbox (see timerBefore); older outboxes may carry a change.
+      timer: { changed: false, dueAt: null },
     };
   }
 
@@ -1258,10 +1296,8 @@ export class EmbeddedEngine implements ProcessEngine {
     for (const id of outbox.subscriptionsRemoved) await this.m.Subscription.deleteOne({ _id: id });
     if (outbox.timer.changed) {
       const dueAt = outbox.timer.dueAt ? new Date(outbox.timer.dueAt) : null;
-      // One command: delete, insert, or (armed already, per the in-memory index) update by _id.
       if (dueAt === null) await this.m.Timer.deleteOne({ _id: doc._id });
-      else if (this.armedTimers?.has(doc._id)) await this.m.Timer.updateOne({ _id: doc._id }, { $set: { dueAt } }, { upsert: true });
-      else if (!(await insertOnce(this.m.Timer, { _id: doc._id, dueAt }))) await this.m.Timer.updateOne({ _id: doc._id }, { $set: { dueAt } });
+      else await this.writeTimer(doc._id, dueAt.getTime());
       if (dueAt === null) this.armedTimers?.delete(doc._id);
       else this.armedTimers?.set(doc._id, dueAt.getTime());
     }

@@ -323,4 +323,30 @@ describe('durability', () => {
     expect(await db.connection.collection('engine_timers').findOne({ _id: key as never })).toBeNull();
     expect(await db.connection.collection('engine_outbox').countDocuments({ instanceKey: key })).toBe(0);
   });
+
+  it('a timer index entry earlier than the instance\'s own deadline (a crash between the two writes) fires nothing and is set right', async () => {
+    const { processInstanceKey: key } = await engine.startInstance('basic', { amount: 1, unitId: 'U-A' });
+    await engine.idle();
+    const [task] = await engine.searchUserTasks({ processInstanceKey: key, state: 'created' });
+    const instance = await db.connection.collection('engine_instances').findOne({ _id: key as never });
+    const due = new Date((instance?.timers as { dueAt: number }[])[0]!.dueAt);
+    const timers = db.connection.collection('engine_timers');
+    expect((await timers.findOne({ _id: key as never }))?.dueAt).toEqual(due);
+    await engine.close();
+
+    engine = startEngine();
+    await timers.updateOne({ _id: key as never }, { $set: { dueAt: new Date(clock.now().getTime() + 60_000) } });
+    await engine.start();
+    for (const type of ['prepare', 'escalate', 'notify', 'breach', 'prepare-payment']) record(engine, type);
+    expect(due.getTime() - clock.now().getTime()).toBeGreaterThan(2 * 60_000);
+    await engine.advanceClock({ addMs: 2 * 60_000 });
+    await engine.idle();
+    expect((await engine.getUserTask(task!.key))?.state).toBe('created');
+    expect((await timers.findOne({ _id: key as never }))?.dueAt).toEqual(due);
+
+    await engine.advanceClock({ addMs: due.getTime() - clock.now().getTime() });
+    await engine.idle();
+    expect((await engine.getUserTask(task!.key))?.state).toBe('canceled');
+    expect(await timers.findOne({ _id: key as never })).toBeNull();
+  });
 });
