@@ -94,12 +94,15 @@ interface CacheEntry {
 }
 
 interface OpenTaskEntry {
-  /** Frozen: handed out as it is. */
-  doc: UserTaskDoc;
-  view: UserTask;
+  /** Frozen, without `variables` and `customHeaders`: those stay one JSON text (`packed`), far smaller in memory than the parsed objects. */
+  doc: Omit<UserTaskDoc, 'variables' | 'customHeaders' | 'packed'>;
+  packed: string;
   /** createdAt in ms. */
   at: number;
 }
+
+/** Views of open tasks made (parsed) at most this many at a time; more are made again when asked for. */
+const MAX_TASK_VIEWS = 5_000;
 
 /** Freezes an object and everything in it (plain data: objects, arrays, dates). */
 function deepFreeze<T>(value: T): T {
@@ -160,6 +163,7 @@ export class EmbeddedEngine implements ProcessEngine {
   private openTasks: Map<string, OpenTaskEntry> | undefined;
   /** Whether openTasks' insertion order is creation order (then a search stops at its limit, no sort). */
   private openTasksInOrder = true;
+  private readonly taskViews = new Map<string, UserTask>();
   /** Bumped by every change to a user task or form (see userTasksVersion). */
   private taskVersion = 0;
   private lastOpenTaskMs = Number.NEGATIVE_INFINITY;
@@ -239,14 +243,16 @@ export class EmbeddedEngine implements ProcessEngine {
     // One read of each projection; entries an earlier version of this engine marked closed
     // (instead of deleting them) are deleted by id on the way.
     const leftovers: Promise<unknown>[] = [];
-    const tasks = await this.m.UserTask.find({}).lean<UserTaskDoc[]>();
+    // Read through a cursor (one batch at a time, not every document in one array first).
     this.openTasks = new Map();
-    const open: UserTaskDoc[] = [];
-    for (const t of tasks) {
-      if (t.state === 'created') open.push(unpackTask(t));
+    const open: { t: UserTaskDoc; at: number }[] = [];
+    for await (const t of this.m.UserTask.find({}).lean<UserTaskDoc>().cursor()) {
+      if (t.state === 'created') open.push({ t, at: createdMs(t.createdAt) });
       else leftovers.push(this.m.UserTask.deleteOne({ _id: t._id }));
     }
-    for (const { t } of open.map((t) => ({ t, at: createdMs(t.createdAt) })).sort((a, b) => a.at - b.at)) this.keepOpenTask(t);
+    open.sort((a, b) => a.at - b.at);
+    // Freshly read: kept as they are (frozen, still packed), no copy.
+    for (const { t } of open) this.keepOpenTask(t, true);
     t = phase(`${this.openTasks.size} open tasks`, t);
     const timers = await this.m.Timer.find({}).lean<TimerDoc[]>();
     this.armedTimers = new Map();
@@ -800,19 +806,48 @@ export class EmbeddedEngine implements ProcessEngine {
   }
 
   /**
-   * Keeps an open task in memory: a frozen copy and its frozen view, made once (a search hands out
-   * the views themselves; cloning every match per search was most of GET /api/tasks' CPU).
+   * Keeps an open task in memory (packed or not: as stored, or as the outbox has it): its fields
+   * frozen, its variables and headers as JSON text. A search hands out frozen views, made once and
+   * kept for the most recently asked-for tasks (cloning every match per search was most of
+   * GET /api/tasks' CPU; parsed variables of every open task, most of the memory at 100 000).
    */
-  private keepOpenTask(doc: UserTaskDoc): void {
+  private keepOpenTask(doc: UserTaskDoc, owned = false): void {
     if (!this.openTasks) return;
-    const frozen = deepFreeze(structuredClone(doc));
+    const { variables, customHeaders, packed, ...fields } = doc;
+    const frozen = deepFreeze(owned ? fields : structuredClone(fields));
     const at = createdMs(frozen.createdAt);
     if (!this.openTasks.has(frozen._id)) {
       if (at < this.lastOpenTaskMs) this.openTasksInOrder = false;
       else this.lastOpenTaskMs = at;
     }
-    this.openTasks.set(frozen._id, { doc: frozen, view: Object.freeze(taskView(frozen)), at });
+    const text = typeof packed === 'string' ? packed : JSON.stringify({ variables: variables ?? {}, customHeaders: customHeaders ?? {} });
+    this.openTasks.set(frozen._id, { doc: frozen, packed: text, at });
+    this.taskViews.delete(frozen._id);
     this.taskVersion++;
+  }
+
+  private forgetOpenTask(key: string): void {
+    this.openTasks?.delete(key);
+    this.taskViews.delete(key);
+    this.taskVersion++;
+  }
+
+  /** The whole open task (a fresh object). */
+  private static openTaskDoc(e: OpenTaskEntry): UserTaskDoc {
+    return unpackTask({ ...e.doc, packed: e.packed } as UserTaskDoc);
+  }
+
+  /** The frozen view of an open task, from the bounded set of views made last. */
+  private openTaskView(e: OpenTaskEntry): UserTask {
+    let view = this.taskViews.get(e.doc._id);
+    if (view) {
+      this.taskViews.delete(e.doc._id);
+    } else {
+      view = deepFreeze(taskView(EmbeddedEngine.openTaskDoc(e)));
+      if (this.taskViews.size >= MAX_TASK_VIEWS) this.taskViews.delete(this.taskViews.keys().next().value as string);
+    }
+    this.taskViews.set(e.doc._id, view);
+    return view;
   }
 
   userTasksVersion(): number | undefined {
@@ -844,12 +879,15 @@ export class EmbeddedEngine implements ProcessEngine {
       if (this.openTasksInOrder && found.length >= limit) break;
     }
     if (!this.openTasksInOrder) found.sort((a, b) => a.at - b.at);
-    return found.slice(0, limit).map((e) => e.view);
+    return found.slice(0, limit).map((e) => this.openTaskView(e));
   }
 
   /** An open task by key: from memory once started (absent = not open), else from the collection. */
   private async openTask(key: string): Promise<UserTaskDoc | null> {
-    if (this.openTasks) return this.openTasks.get(key)?.doc ?? null;
+    if (this.openTasks) {
+      const e = this.openTasks.get(key);
+      return e ? EmbeddedEngine.openTaskDoc(e) : null;
+    }
     return unpackTask(await this.m.UserTask.findById(key).lean<UserTaskDoc>());
   }
 
@@ -1282,8 +1320,7 @@ export class EmbeddedEngine implements ProcessEngine {
       };
       await insertOnce(this.m.UserTaskHistory, closed);
       await this.m.UserTask.deleteOne({ _id: closing.key });
-      this.openTasks?.delete(closing.key);
-      this.taskVersion++;
+      this.forgetOpenTask(closing.key);
       events.push({ type: closing.state, doc: closed });
     }
     for (const task of outbox.tasksAdded) {

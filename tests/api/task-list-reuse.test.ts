@@ -5,23 +5,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { useTestServer } from '../helpers/server.js';
+import { phoneRepair } from './harness.js';
 
 const t = useTestServer({ clockStart: new Date('2026-11-23T09:30:00+08:00') });
 
 type Item = { id: string; kind: string; workOrderId: string; assignee: string | null; form: { id: string } | null };
-const repair = {
-  kind: 'repair',
-  communityId: 'C001',
-  address: '1栋1单元101',
-  description: '厨房水龙头滴水',
-  faultType: 'plumbing',
-  symptom: '滴水',
-  part: '厨房',
-  priority: 3,
-  responsibility: 'shared',
-  reporter: { name: '张伟', phone: '13812345678' },
-  channel: 'phone',
-};
 
 describe('the task list while tasks change', () => {
   it('a claim, a new order, a completion each show in the next list; an unchanged list is the same text', async () => {
@@ -32,7 +20,7 @@ describe('the task list while tasks change', () => {
       expect(r.status).toBe(200);
       return r.body.items as Item[];
     };
-    const first = (await dispatcher.post('/api/work-orders', repair)).body as { id: string };
+    const first = (await dispatcher.post('/api/work-orders', phoneRepair())).body as { id: string };
     await t.server.engine.idle();
     const before = await list();
     const signOff = before.find((i) => i.workOrderId === first.id);
@@ -45,7 +33,7 @@ describe('the task list while tasks change', () => {
     const unitB = await t.server.as('unitB1');
     expect(((await unitB.get('/api/tasks?kind=sign-off')).body.items as Item[]).some((i) => i.id === signOff!.id)).toBe(false);
 
-    const second = (await dispatcher.post('/api/work-orders', { ...repair, address: '2栋1单元202' })).body as { id: string };
+    const second = (await dispatcher.post('/api/work-orders', phoneRepair({ address: '2栋1单元202' }))).body as { id: string };
     await t.server.engine.idle();
     expect((await list()).map((i) => i.workOrderId)).toEqual(expect.arrayContaining([first.id, second.id]));
 
