@@ -1324,8 +1324,10 @@ export class EmbeddedEngine implements ProcessEngine {
       events.push({ type: closing.state, doc: closed });
     }
     for (const task of outbox.tasksAdded) {
-      if (await insertOnce(this.m.UserTask, packTask(task) as UserTaskDoc)) {
-        this.keepOpenTask(task);
+      const stored = packTask(task) as UserTaskDoc;
+      if (await insertOnce(this.m.UserTask, stored)) {
+        // Kept as stored: its variables' JSON text is made once.
+        this.keepOpenTask(stored);
         events.push({ type: 'created', doc: task });
       }
     }
