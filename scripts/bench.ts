@@ -52,6 +52,8 @@ const API_SECONDS = Number(process.env.BENCH_API_SECONDS ?? 20);
 const API_RATE = 200;
 /** Probe timers armed in the restarted server beside its open orders' deadlines. */
 const PROBES = Number(process.env.BENCH_PROBES ?? 1000);
+/** After the probes, the restarted server's clock moves on this far: the open orders' deadlines fall due together (0: skipped). */
+const BURST_MINUTES = Number(process.env.BENCH_BURST_MINUTES ?? 20);
 /** Real orders left open and used as the templates of the clones. */
 const SEED_ORDERS = 4;
 const HOST = '127.0.0.1';
@@ -247,10 +249,18 @@ async function main(): Promise<void> {
   }
   await engine.idle(60_000);
   // A second ahead: in demo mode the clock runs on, and a pin behind it is refused (it only moves forward).
-  await engine.advanceClock({ pin: new Date(engine.clock.now().getTime() + 1_000) });
+  const pinnedAt = engine.clock.now().getTime() + 1_000;
+  await engine.advanceClock({ pin: new Date(pinnedAt) });
   await server.close();
 
   const conn = await mongoose.createConnection(db.uri).asPromise();
+  // Every server process below starts its (running) engine clock at pinnedAt, so that the open
+  // orders' deadlines (the first sign-off reminder is 2 minutes after pinnedAt) fall due only
+  // when the burst phase moves the clock on, not while restart, API and probes are measured.
+  const startChild = async (uri: string): Promise<Child> => {
+    await conn.collection<{ _id: string; frozenAt: number }>('engine_clock').replaceOne({ _id: 'clock' }, { frozenAt: pinnedAt }, { upsert: true });
+    return spawnChild(uri, pinnedAt);
+  };
   const templates = await loadTemplates(conn, seedIds);
   let open = SEED_ORDERS;
   const grow = async (target: number): Promise<number> => {
@@ -265,6 +275,7 @@ async function main(): Promise<void> {
   const apiResult = await apiLoad(first, await openOrderIds(conn, 200));
   const probe = await first.probeTimers(PROBES);
   const memory = await first.memory();
+  const burst = BURST_MINUTES > 0 ? await first.burst(BURST_MINUTES * 60_000) : undefined;
   await first.stop();
   const out = [
     `open orders: ${open} (${SEED_ORDERS} real, the rest cloned in ${fmt(grownIn, 1)} s; engine clock pinned)`,
@@ -273,6 +284,11 @@ async function main(): Promise<void> {
     `timer lateness with ${probe.armedBefore} deadlines armed (the open orders'): p50 ${fmt(probe.p50, 0)} ms, p99 ${fmt(probe.p99, 0)} ms, max ${fmt(probe.max, 0)} ms — ${probe.fired}/${PROBES} probe timers due 1–3 s after arming fired (armed in ${fmt(probe.armedInMs / 1000, 1)} s)`,
     `memory of the server process with ${open} open orders after that load: rss ${fmt(memory.rss / 2 ** 20, 0)} MiB, heap used after GC ${fmt(memory.heapUsed / 2 ** 20, 0)} MiB (rss right after start ${fmt(first.startRss / 2 ** 20, 0)} MiB)`,
   ];
+  if (burst) {
+    out.push(
+      `deadline burst (engine clock moved on ${BURST_MINUTES} min, as after an outage): ${burst.due} instances overdue at once; all fired in ${fmt(burst.firedInMs / 1000, 1)} s, no job waiting after ${fmt(burst.drainedInMs / 1000, 1)} s; peak rss ${fmt(burst.peakRss / 2 ** 20, 0)} MiB; GET /api/tasks every 0.5 s meanwhile: p50 ${fmt(percentile(burst.api, 50), 0)} ms, p99 ${fmt(percentile(burst.api, 99), 0)} ms, max ${fmt(burst.api.length ? Math.max(...burst.api) : NaN, 0)} ms (${burst.api.length} answered, ${burst.apiFailed} not 200)`,
+    );
+  }
   process.stdout.write(out.join('\n') + '\n');
 
   // ---- Phase 5: restart with RESTART_ORDERS open orders
@@ -392,8 +408,19 @@ interface ProbeResult {
   max: number;
 }
 
+interface BurstResult {
+  due: number;
+  firedInMs: number;
+  drainedInMs: number;
+  peakRss: number;
+  api: number[];
+  apiFailed: number;
+}
+
 interface Child {
   url: string;
+  /** Moves the engine clock on by `addMs`: every deadline due by then falls due at once. */
+  burst(addMs: number): Promise<BurstResult>;
   /** Arms `count` probe timers due 1–3 s later beside everything already armed; their lateness. */
   probeTimers(count: number): Promise<ProbeResult>;
   engineStartedMs: number;
@@ -405,12 +432,12 @@ interface Child {
   stop(): Promise<void>;
 }
 
-async function startChild(mongodbUri: string): Promise<Child> {
+async function spawnChild(mongodbUri: string, clockAt: number): Promise<Child> {
   const spawnedAt = performance.now();
   // BENCH_CPU_PROF=<dir>: a V8 CPU profile of each server process, written when it stops.
   const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
   const child: ChildProcess = spawn(process.execPath, ['--expose-gc', ...prof, '--import', 'tsx', fileURLToPath(import.meta.url)], {
-    env: { ...process.env, BENCH_ROLE: 'server', MONGODB_URI: mongodbUri },
+    env: { ...process.env, BENCH_ROLE: 'server', MONGODB_URI: mongodbUri, BENCH_CLOCK_AT: String(clockAt) },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const next = <T>(type: string): Promise<T> =>
@@ -452,6 +479,11 @@ async function startChild(mongodbUri: string): Promise<Child> {
       child.send('memory');
       return result;
     },
+    async burst(addMs: number) {
+      const result = next<BurstResult & { type: string }>('burst');
+      child.send({ type: 'burst', addMs });
+      return result;
+    },
     async probeTimers(count: number) {
       const result = next<ProbeResult & { type: string }>('probe');
       child.send({ type: 'probe', count });
@@ -476,7 +508,12 @@ async function serveChild(): Promise<void> {
   // BENCH_LOG_LEVEL=info: the server processes' own log (e.g. the engine's start-up phases).
   const level = process.env.BENCH_LOG_LEVEL === 'info' ? 'info' : 'warn';
   const config = loadConfig({ MODE: 'demo', HOST, PORT: '0', LOG_LEVEL: level, CLOCK_CONTROL: 'true' });
-  const server = await startServer({ config, mongodbUri: process.env.MONGODB_URI as string, logger: createLogger({ level }) });
+  const server = await startServer({
+    config,
+    mongodbUri: process.env.MONGODB_URI as string,
+    logger: createLogger({ level }),
+    clockStart: new Date(Number(process.env.BENCH_CLOCK_AT)),
+  });
   const send = (m: object) => process.send?.(m);
   send({ type: 'ready', url: server.url, engineStartedMs, listeningMs: performance.now(), rss: process.memoryUsage().rss });
   process.on('message', (m) => {
@@ -485,6 +522,13 @@ async function serveChild(): Promise<void> {
         .then((r) => send({ type: 'probe', ...r }))
         .catch((err: unknown) => {
           process.stderr.write(`bench probe failed: ${(err as Error).stack ?? String(err)}\n`);
+          process.exit(1);
+        });
+    } else if (typeof m === 'object' && m !== null && (m as { type?: string }).type === 'burst') {
+      void deadlineBurst(server.engine as EmbeddedEngine, server.url, (m as { addMs: number }).addMs)
+        .then((r) => send({ type: 'burst', ...r }))
+        .catch((err: unknown) => {
+          process.stderr.write(`bench burst failed: ${(err as Error).stack ?? String(err)}\n`);
           process.exit(1);
         });
     } else if (m === 'memory') {
@@ -529,6 +573,60 @@ async function probeTimers(engine: EmbeddedEngine, count: number): Promise<Probe
     p99: percentile(lateness, 99),
     max: lateness.length ? Math.max(...lateness) : NaN,
   };
+}
+
+/**
+ * In the server process: the clock moves on by `addMs` (as after an outage), so that the open
+ * orders' deadlines fall due together. Measures how long until none is overdue and no job waits
+ * (at most 15 minutes), the peak RSS (sampled every 250 ms) and a task list asked for every
+ * 500 ms meanwhile (what a user sees during the burst).
+ */
+async function deadlineBurst(engine: EmbeddedEngine, url: string, addMs: number): Promise<BurstResult> {
+  const login = await fetch(`${url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'unitA1', password: 'demo' }),
+  });
+  const { token } = (await login.json()) as { token: string };
+  const t0 = performance.now();
+  let peakRss = process.memoryUsage().rss;
+  let ticks = 0;
+  const sampler = setInterval(() => {
+    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+    if (process.env.BENCH_BURST_TRACE && ++ticks % 20 === 0) {
+      (globalThis as { gc?: () => void }).gc?.();
+      process.stderr.write(`burst ${((performance.now() - t0) / 1000).toFixed(0)} s: rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB heap ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MiB ${JSON.stringify(engine.stats)}\n`);
+    }
+  }, 250);
+  const api: number[] = [];
+  let apiFailed = 0;
+  let done = false;
+  const asker = (async () => {
+    while (!done) {
+      const t = performance.now();
+      const res = await fetch(`${url}/api/tasks?limit=20`, { headers: { authorization: `Bearer ${token}` } }).catch(() => undefined);
+      await res?.arrayBuffer();
+      if (res?.status === 200) api.push(performance.now() - t);
+      else apiFailed++;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  })();
+  const advancing = engine.advanceClock({ addMs });
+  const due = engine.overdueTimerCount;
+  let firedInMs = NaN;
+  let drainedInMs = NaN;
+  for (const until = t0 + 15 * 60_000; performance.now() < until; ) {
+    await new Promise((r) => setTimeout(r, 250));
+    if (Number.isNaN(firedInMs) && engine.overdueTimerCount === 0) firedInMs = performance.now() - t0;
+    if (!Number.isNaN(firedInMs) && engine.readyJobCount === 0) {
+      drainedInMs = performance.now() - t0;
+      break;
+    }
+  }
+  done = true;
+  clearInterval(sampler);
+  await Promise.all([advancing, asker]);
+  return { due, firedInMs, drainedInMs, peakRss, api, apiFailed };
 }
 
 /* ------------------------------------------------------------ API latency */

@@ -143,6 +143,8 @@ export class InstanceRuntime {
   /** Expiry of armed timer events by element id (for task due dates). */
   private readonly timerExpiry = new Map<string, number>();
   private readonly nowMs: () => number;
+  /** Timer events that fired since takeTimeouts() was last called (also those an overdue timer fires while the runtime is recovered). */
+  private timeouts = 0;
 
   private constructor(options: RuntimeOptions) {
     this.model = options.model;
@@ -266,6 +268,13 @@ export class InstanceRuntime {
     this.subscriptions.delete(key);
     this.signal(sub.elementId, key);
     await this.settle();
+  }
+
+  /** How many timer events fired since the last call, whether by fireDueTimers() or (being overdue) while recovering. */
+  takeTimeouts(): number {
+    const n = this.timeouts;
+    this.timeouts = 0;
+    return n;
   }
 
   /** Fires every timer due at `nowMs`; returns how many fired. */
@@ -397,6 +406,9 @@ export class InstanceRuntime {
         this.timers.nextElementId = elementId;
         break;
       }
+      case 'activity.timeout':
+        this.timeouts++;
+        break;
       case 'activity.wait': {
         const info = this.model.elements.get(elementId);
         if (!info || !key) break;

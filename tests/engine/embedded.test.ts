@@ -289,6 +289,27 @@ describe('durability', () => {
     expect((await engine.getInstance(processInstanceKey))?.state).toBe('completed');
   });
 
+  it('timers that fell due while down fire as the instance is recovered, and are counted as fired with their lateness', async () => {
+    const dueAt = new Date(clock.now().getTime() + 30 * 60_000).toISOString();
+    const { processInstanceKey } = await engine.startInstance('reminders', { dueAt });
+    await engine.idle();
+    await engine.close();
+
+    // Down for 31 minutes: the due date (30 min) and the first reminder (2 min) pass.
+    clock.add(31 * 60_000);
+    engine = startEngine();
+    await engine.start();
+    for (const type of ['prepare', 'escalate', 'notify', 'breach', 'prepare-payment']) record(engine, type);
+    engine.metrics.reset();
+    const fired = await engine.runDueTimers();
+    expect(fired).toBeGreaterThanOrEqual(2);
+    expect(engine.metrics.timerLatenessMs.length).toBe(1);
+    // Late by the time since the earliest overdue timer (the reminder due 2 minutes after the start).
+    expect(engine.metrics.timerLatenessMs[0]).toBe(29 * 60_000);
+    await engine.idle();
+    expect((seen.breach ?? []).filter((j) => j.processInstanceKey === processInstanceKey)).toHaveLength(1);
+  });
+
   it('an applied outbox left behind (deleted in batches) is applied again only as far as its instance agrees', async () => {
     const { processInstanceKey: key } = await engine.startInstance('basic', { amount: 21, unitId: 'U-A' });
     await engine.idle();
