@@ -200,6 +200,8 @@ export class EmbeddedEngine implements ProcessEngine {
   private readonly logger: NonNullable<EmbeddedEngineOptions['logger']>;
   private readonly schedulerIntervalMs: number;
   private schedulerTimer: NodeJS.Timeout | undefined;
+  /** Real time (ms) the waiting scheduler wakes at. */
+  private nextTickAt = Number.POSITIVE_INFINITY;
   private readonly appliedOutboxes: string[] = [];
   private outboxFlushTimer: NodeJS.Timeout | undefined;
   private purgeTimer: NodeJS.Timeout | undefined;
@@ -1039,12 +1041,42 @@ export class EmbeddedEngine implements ProcessEngine {
 
   private scheduleTick(delay: number): void {
     if (this.closed) return;
+    this.nextTickAt = realNow() + delay;
     this.schedulerTimer = setTimeout(() => {
+      this.schedulerTimer = undefined;
       void this.runDueTimers()
         .catch((err: unknown) => this.logger.error(`engine: scheduler: ${(err as Error).message}`))
-        .finally(() => this.scheduleTick(this.schedulerIntervalMs));
+        .finally(() => this.scheduleTick(this.untilNextDue(this.schedulerIntervalMs)));
     }, delay);
     this.schedulerTimer.unref();
+  }
+
+  /**
+   * Real ms until the earliest armed timer falls due, at most `max`: the scheduler wakes for it
+   * instead of at its next poll (a poll every 250 ms alone made timers ≈ 125 ms late on average).
+   * A frozen clock does not move by itself: there it is `max`.
+   */
+  private untilNextDue(max: number): number {
+    if (!this.armedTimers || (this.clock instanceof ControlledClock && this.clock.mode === 'frozen')) return max;
+    let earliest = Number.POSITIVE_INFINITY;
+    for (const due of this.armedTimers.values()) if (due < earliest) earliest = due;
+    return Math.max(0, Math.min(max, earliest - this.clock.now().getTime()));
+  }
+
+  /** Keeps the in-memory timer index and wakes the waiting scheduler earlier when this timer is due before its next poll. */
+  private armTimer(key: string, dueMs: number | null): void {
+    if (!this.armedTimers) return;
+    if (dueMs === null) {
+      this.armedTimers.delete(key);
+      return;
+    }
+    this.armedTimers.set(key, dueMs);
+    if (!this.schedulerTimer || this.closed || (this.clock instanceof ControlledClock && this.clock.mode === 'frozen')) return;
+    const wait = Math.max(0, dueMs - this.clock.now().getTime());
+    if (realNow() + wait < this.nextTickAt) {
+      clearTimeout(this.schedulerTimer);
+      this.scheduleTick(wait);
+    }
   }
 
   async idle(timeoutMs = 30_000): Promise<void> {
@@ -1181,8 +1213,7 @@ export class EmbeddedEngine implements ProcessEngine {
     if (before === after) return;
     if (after === null) await this.m.Timer.deleteOne({ _id: next._id });
     else if (before !== null && after > before) await this.writeTimer(next._id, after);
-    if (after === null) this.armedTimers?.delete(next._id);
-    else this.armedTimers?.set(next._id, after);
+    this.armTimer(next._id, after);
   }
 
   /**
@@ -1379,8 +1410,7 @@ export class EmbeddedEngine implements ProcessEngine {
       const dueAt = outbox.timer.dueAt ? new Date(outbox.timer.dueAt) : null;
       if (dueAt === null) await this.m.Timer.deleteOne({ _id: doc._id });
       else await this.writeTimer(doc._id, dueAt.getTime());
-      if (dueAt === null) this.armedTimers?.delete(doc._id);
-      else this.armedTimers?.set(doc._id, dueAt.getTime());
+      this.armTimer(doc._id, dueAt === null ? null : dueAt.getTime());
     }
     this.outboxApplied(outbox._id);
 
