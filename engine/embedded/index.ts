@@ -996,7 +996,7 @@ export class EmbeddedEngine implements ProcessEngine {
     if (this.schedulerRunning) await this.schedulerRunning;
     let total = 0;
     const run = (async () => {
-      for (let round = 0; round < 100; round++) {
+      for (let round = 0; round < 100 && !this.closed; round++) {
         const due = this.armedTimers
           ? this.dueFromMemory(this.clock.now().getTime(), 500)
           : await this.m.Timer.find({ dueAt: { $ne: null, $lte: this.clock.now() } })
@@ -1008,7 +1008,8 @@ export class EmbeddedEngine implements ProcessEngine {
         // instance's database round trips overlap another's CPU work (load, recover, snapshot).
         let next = 0;
         const fireNext = async (): Promise<void> => {
-          while (next < due.length) {
+          // Closing stops between instances: a backlog left over is fired by the next start.
+          while (next < due.length && !this.closed) {
             const { _id, dueAt } = due[next++]!;
             await this.withInstance(_id, async (runtime) => {
               // An instance recovered from the database fires an overdue timer while it resumes: counted too.

@@ -310,6 +310,29 @@ describe('durability', () => {
     expect((seen.breach ?? []).filter((j) => j.processInstanceKey === processInstanceKey)).toHaveLength(1);
   });
 
+  it('closing while a backlog of deadlines is fired stops between instances; the next start fires the rest, each once', async () => {
+    const keys: string[] = [];
+    for (let i = 0; i < 12; i++) {
+      const dueAt = new Date(clock.now().getTime() + 60 * 60_000).toISOString();
+      keys.push((await engine.startInstance('reminders', { dueAt })).processInstanceKey);
+    }
+    await engine.idle();
+    // An outage of 61 minutes: all 12 due dates have passed; closing starts while they are fired (8 at a time).
+    clock.add(61 * 60_000);
+    const firing = engine.runDueTimers();
+    await engine.close();
+    await firing;
+    expect(engine.overdueTimerCount).toBeGreaterThan(0);
+
+    engine = startEngine();
+    await engine.start();
+    for (const type of ['prepare', 'escalate', 'notify', 'breach', 'prepare-payment']) record(engine, type);
+    await engine.runDueTimers();
+    await engine.idle();
+    expect(engine.overdueTimerCount).toBe(0);
+    for (const key of keys) expect((seen.breach ?? []).filter((j) => j.processInstanceKey === key)).toHaveLength(1);
+  });
+
   it('an applied outbox left behind (deleted in batches) is applied again only as far as its instance agrees', async () => {
     const { processInstanceKey: key } = await engine.startInstance('basic', { amount: 21, unitId: 'U-A' });
     await engine.idle();
