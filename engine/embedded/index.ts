@@ -56,8 +56,12 @@ import {
 export interface EmbeddedEngineOptions {
   connection: Connection;
   clock: Clock;
-  /** Instances kept in memory between operations (≈ 7.5 MB of heap each for the repair model; default DEFAULT_CACHE_SIZE). */
-  cacheSize?: number;
+  /**
+   * How much of the instances is kept in memory between operations, counted in BPMN elements
+   * of their models (bpmn-engine builds a message broker for each: ≈ 70 KB of heap per
+   * element). Default DEFAULT_CACHE_ELEMENTS; 0 keeps none.
+   */
+  cacheElements?: number;
   /** How often the timer scheduler looks for due timers, in real ms. */
   schedulerIntervalMs?: number;
   logger?: { info(msg: string): void; warn(msg: string): void; error(msg: string): void };
@@ -89,6 +93,8 @@ export class EngineMetrics {
 interface CacheEntry {
   runtime: InstanceRuntime;
   rev: number;
+  /** Its model's BPMN elements (what its memory grows with). */
+  weight: number;
   /** The document as last written by this process. */
   doc: InstanceDoc;
 }
@@ -121,12 +127,14 @@ interface OperationContext {
 
 const MAX_RECENT_COMPLETIONS = 20;
 /**
- * Hot instances kept in memory by default. A bpmn-engine runtime of the repair model holds
- * ≈ 7.5 MB of heap (every element has its own message broker, queues and exchanges) and costs
- * ≈ 50 ms of CPU to build again: 48 keep the steps of the orders being worked on now warm
- * within ≈ 360 MB. (200 took 1.5 GB, and a burst of deadlines filled them all.)
+ * Hot instances are kept in memory up to this many BPMN elements of their models in all. A
+ * bpmn-engine runtime of the repair model (105 elements) holds ≈ 7.5 MB of heap and costs
+ * ≈ 50 ms of CPU to build again; 5 000 elements keep ≈ 48 repair instances (≈ 350 MB) or
+ * many more of a small model warm. (A count of 200 took 1.5 GB when a burst of deadlines
+ * filled it with repair instances; a count of 48 evicted small instances that were due a
+ * second later.)
  */
-const DEFAULT_CACHE_SIZE = 48;
+const DEFAULT_CACHE_ELEMENTS = 5_000;
 /** Instances whose due timers are fired at the same time (each under its own instance lock). */
 const TIMER_CONCURRENCY = 8;
 
@@ -188,7 +196,9 @@ export class EmbeddedEngine implements ProcessEngine {
    */
   private readonly liveJobs = new Map<string, JobDoc>();
   private readonly cache = new Map<string, CacheEntry>();
-  private readonly cacheSize: number;
+  private readonly cacheElements: number;
+  /** BPMN elements of the cached runtimes' models, in all. */
+  private cachedElements = 0;
   private readonly locks = new Map<string, Promise<unknown>>();
   private readonly taskListeners: UserTaskListener[] = [];
   private readonly workers = new Set<InProcessWorker>();
@@ -213,7 +223,7 @@ export class EmbeddedEngine implements ProcessEngine {
   constructor(private readonly options: EmbeddedEngineOptions) {
     this.clock = options.clock;
     this.m = engineModels(options.connection);
-    this.cacheSize = options.cacheSize ?? DEFAULT_CACHE_SIZE;
+    this.cacheElements = options.cacheElements ?? DEFAULT_CACHE_ELEMENTS;
     this.schedulerIntervalMs = options.schedulerIntervalMs ?? 250;
     this.logger = options.logger ?? { info() {}, warn() {}, error() {} };
     this.jobSignal.setMaxListeners(0);
@@ -306,6 +316,7 @@ export class EmbeddedEngine implements ProcessEngine {
     await Promise.allSettled([...this.locks.values()]);
     await this.flushAppliedOutboxes().catch((err: unknown) => this.logger.warn(`engine: applied outboxes left to the next start: ${(err as Error).message}`));
     this.cache.clear();
+    this.cachedElements = 0;
   }
 
   /**
@@ -343,10 +354,14 @@ export class EmbeddedEngine implements ProcessEngine {
 
   /** How many instances have a timer due now and not yet fired (the scheduler's backlog). */
   get overdueTimerCount(): number {
+    return this.timersDueBy(this.clock.now().getTime());
+  }
+
+  /** How many instances have a timer due at or before `ms` (engine time) and not yet fired. */
+  timersDueBy(ms: number): number {
     if (!this.armedTimers) return 0;
-    const now = this.clock.now().getTime();
     let n = 0;
-    for (const due of this.armedTimers.values()) if (due <= now) n++;
+    for (const due of this.armedTimers.values()) if (due <= ms) n++;
     return n;
   }
 
@@ -354,6 +369,7 @@ export class EmbeddedEngine implements ProcessEngine {
   get stats(): Record<string, number> {
     return {
       cachedInstances: this.cache.size,
+      cachedElements: this.cachedElements,
       locks: this.locks.size,
       liveJobs: this.liveJobs.size,
       readyJobs: this.readyJobCount,
@@ -1153,7 +1169,7 @@ export class EmbeddedEngine implements ProcessEngine {
           },
           () => this.clock.now().getTime(),
         );
-        entry = { runtime, rev: doc.rev, doc };
+        entry = { runtime, rev: doc.rev, doc, weight: model.elements.size };
         this.metrics.instancesRestored++;
       }
       const runtime = entry.runtime;
@@ -1164,7 +1180,7 @@ export class EmbeddedEngine implements ProcessEngine {
         runtime.takeTimeouts();
       } catch (err) {
         // The runtime may be half-changed: drop it, the stored state stays as it was.
-        this.cache.delete(key);
+        this.uncache(key);
         throw err;
       }
       const snap = await runtime.snapshot();
@@ -1188,7 +1204,7 @@ export class EmbeddedEngine implements ProcessEngine {
       // Filter on _id alone (FerretDB pushes only that down); the previous revision is checked on what comes back.
       const before = await this.m.Instance.findOneAndUpdate({ _id: key }, { $set: update }, { returnDocument: 'before' }).lean<InstanceDoc>();
       if (!before || before.rev !== doc.rev) {
-        this.cache.delete(key);
+        this.uncache(key);
         throw new EngineError('CONFLICT', `process instance ${key} was changed by another writer (rev ${before?.rev} ≠ ${doc.rev})`);
       }
       this.remember(key, runtime, next, snap);
@@ -1259,13 +1275,22 @@ export class EmbeddedEngine implements ProcessEngine {
     };
   }
 
-  private remember(key: string, runtime: InstanceRuntime, doc: InstanceDoc, snap: RuntimeSnapshot): void {
+  private uncache(key: string): void {
+    const entry = this.cache.get(key);
+    if (!entry) return;
     this.cache.delete(key);
-    if (snap.state === 'completed' || snap.state === 'canceled' || this.cacheSize <= 0) return;
-    this.cache.set(key, { runtime, rev: doc.rev, doc });
-    while (this.cache.size > this.cacheSize) {
+    this.cachedElements -= entry.weight;
+  }
+
+  private remember(key: string, runtime: InstanceRuntime, doc: InstanceDoc, snap: RuntimeSnapshot): void {
+    this.uncache(key);
+    if (snap.state === 'completed' || snap.state === 'canceled' || this.cacheElements <= 0) return;
+    const weight = Math.max(1, runtime.model.elements.size);
+    this.cache.set(key, { runtime, rev: doc.rev, doc, weight });
+    this.cachedElements += weight;
+    while (this.cachedElements > this.cacheElements && this.cache.size > 0) {
       const oldest = this.cache.keys().next().value as string;
-      this.cache.delete(oldest);
+      this.uncache(oldest);
     }
   }
 

@@ -7,6 +7,7 @@ import { getModels, initModels } from '../../domain/models.js';
 import { createUserTaskListener, MongoDirectory, MongoOrderStore, OutboxNotifier, seedDemo } from '../../domain/services/index.js';
 import type { UserTask } from '../../engine/port.js';
 import { useTestDatabase } from '../helpers/db.js';
+import { reportedRepairOrder } from '../helpers/orders.js';
 
 const db = useTestDatabase('svc');
 const now = new Date('2026-11-23T10:00:00+08:00');
@@ -15,20 +16,7 @@ let orderId = '';
 beforeAll(async () => {
   await initModels(db.connection);
   await seedDemo(db.connection, { bcryptRounds: 4 });
-  const order = await getModels(db.connection).WorkOrder.create({
-    number: 'BX-20261123-9001',
-    kind: 'repair',
-    status: 'reported',
-    communityId: 'C001',
-    address: '1栋1单元101',
-    description: 'tap',
-    reporter: { name: '张伟', phone: '13812345678' },
-    reporterUserId: 'u-resident1',
-    createdByUserId: 'u-resident1',
-    createdByUsername: 'resident1',
-    channel: 'app',
-    reportedAt: now,
-  });
+  const order = await getModels(db.connection).WorkOrder.create(reportedRepairOrder('BX-20261123-9001', now, { reporterUserId: 'u-resident1' }));
   orderId = String(order._id);
 });
 

@@ -16,6 +16,7 @@ import { MongoOrderStore, OrderNotFoundError } from '../../domain/services/order
 import { OutboxNotifier } from '../../domain/services/notifier.js';
 import type { Deadline } from '../../domain/work-order.model.js';
 import { useTestDatabase } from '../helpers/db.js';
+import { reportedRepairOrder } from '../helpers/orders.js';
 
 const db = useTestDatabase('ordw');
 const now = new Date('2026-11-23T10:00:00+08:00');
@@ -34,19 +35,7 @@ const models = () => getModels(db.connection);
 
 async function newOrder(): Promise<string> {
   seq++;
-  const order = await models().WorkOrder.create({
-    number: `BX-20261123-${String(seq).padStart(4, '0')}`,
-    kind: 'repair',
-    status: 'reported',
-    communityId: 'C001',
-    address: '1栋1单元101',
-    description: 'tap',
-    reporter: { name: '张伟', phone: '13812345678' },
-    createdByUserId: 'u-resident1',
-    createdByUsername: 'resident1',
-    channel: 'app',
-    reportedAt: now,
-  });
+  const order = await models().WorkOrder.create(reportedRepairOrder(`BX-20261123-${String(seq).padStart(4, '0')}`, now));
   return String(order._id);
 }
 

@@ -19,8 +19,8 @@ const fixture = (name: string) => ({ name: `${name}.bpmn`, content: readFileSync
 let engine: EmbeddedEngine;
 const seen: Record<string, Job[]> = {};
 
-function startEngine(): EmbeddedEngine {
-  const e = new EmbeddedEngine({ connection: db.connection, clock, schedulerIntervalMs: 50 });
+function startEngine(cacheElements?: number): EmbeddedEngine {
+  const e = new EmbeddedEngine({ connection: db.connection, clock, schedulerIntervalMs: 50, cacheElements });
   return e;
 }
 
@@ -331,6 +331,33 @@ describe('durability', () => {
     await engine.idle();
     expect(engine.overdueTimerCount).toBe(0);
     for (const key of keys) expect((seen.breach ?? []).filter((j) => j.processInstanceKey === key)).toHaveLength(1);
+  });
+
+  it('hot instances are kept within a budget of BPMN elements (memory grows with the model), the oldest dropped first and recovered when needed', async () => {
+    await engine.close();
+    engine = startEngine(40);
+    await engine.start();
+    for (const type of ['prepare', 'escalate', 'notify', 'breach', 'prepare-payment']) record(engine, type);
+    const keys: string[] = [];
+    for (let i = 0; i < 6; i++) keys.push((await engine.startInstance('basic', { amount: 10 + i, unitId: 'U-A' })).processInstanceKey);
+    await engine.idle();
+    const { cachedInstances, cachedElements } = engine.stats;
+    expect(cachedElements).toBeLessThanOrEqual(40);
+    expect(cachedInstances).toBeGreaterThan(0);
+    expect(cachedInstances).toBeLessThan(6);
+    // Those dropped are recovered from the database when their task is completed.
+    engine.metrics.reset();
+    for (const key of keys) {
+      const [task] = await engine.searchUserTasks({ processInstanceKey: key, state: 'created' });
+      await engine.completeUserTask(task!.key, { approved: true }, 'alice');
+    }
+    await engine.idle();
+    expect(engine.metrics.instancesRestored).toBeGreaterThanOrEqual(6 - cachedInstances);
+    for (const key of keys) expect((await engine.getInstance(key))?.state).toBe('completed');
+    await engine.close();
+    engine = startEngine();
+    await engine.start();
+    for (const type of ['prepare', 'escalate', 'notify', 'breach', 'prepare-payment']) record(engine, type);
   });
 
   it('an applied outbox left behind (deleted in batches) is applied again only as far as its instance agrees', async () => {
