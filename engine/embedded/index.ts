@@ -93,8 +93,6 @@ export class EngineMetrics {
 interface CacheEntry {
   runtime: InstanceRuntime;
   rev: number;
-  /** Its model's BPMN elements (what its memory grows with). */
-  weight: number;
   /** The document as last written by this process. */
   doc: InstanceDoc;
 }
@@ -1074,10 +1072,15 @@ export class EmbeddedEngine implements ProcessEngine {
    * A frozen clock does not move by itself: there it is `max`.
    */
   private untilNextDue(max: number): number {
-    if (!this.armedTimers || (this.clock instanceof ControlledClock && this.clock.mode === 'frozen')) return max;
+    if (!this.armedTimers || this.clockFrozen) return max;
     let earliest = Number.POSITIVE_INFINITY;
     for (const due of this.armedTimers.values()) if (due < earliest) earliest = due;
     return Math.max(0, Math.min(max, earliest - this.clock.now().getTime()));
+  }
+
+  /** A frozen controlled clock (tests) moves only when told: waking for a due time would find nothing due. */
+  private get clockFrozen(): boolean {
+    return this.clock instanceof ControlledClock && this.clock.mode === 'frozen';
   }
 
   /** Keeps the in-memory timer index and wakes the waiting scheduler earlier when this timer is due before its next poll. */
@@ -1088,7 +1091,7 @@ export class EmbeddedEngine implements ProcessEngine {
       return;
     }
     this.armedTimers.set(key, dueMs);
-    if (!this.schedulerTimer || this.closed || (this.clock instanceof ControlledClock && this.clock.mode === 'frozen')) return;
+    if (!this.schedulerTimer || this.closed || this.clockFrozen) return;
     const wait = Math.max(0, dueMs - this.clock.now().getTime());
     if (realNow() + wait < this.nextTickAt) {
       clearTimeout(this.schedulerTimer);
@@ -1169,7 +1172,7 @@ export class EmbeddedEngine implements ProcessEngine {
           },
           () => this.clock.now().getTime(),
         );
-        entry = { runtime, rev: doc.rev, doc, weight: model.elements.size };
+        entry = { runtime, rev: doc.rev, doc };
         this.metrics.instancesRestored++;
       }
       const runtime = entry.runtime;
@@ -1275,19 +1278,23 @@ export class EmbeddedEngine implements ProcessEngine {
     };
   }
 
+  /** What a cached runtime counts against the budget: its model's BPMN elements (what its memory grows with). */
+  private static weight(runtime: InstanceRuntime): number {
+    return Math.max(1, runtime.model.elements.size);
+  }
+
   private uncache(key: string): void {
     const entry = this.cache.get(key);
     if (!entry) return;
     this.cache.delete(key);
-    this.cachedElements -= entry.weight;
+    this.cachedElements -= EmbeddedEngine.weight(entry.runtime);
   }
 
   private remember(key: string, runtime: InstanceRuntime, doc: InstanceDoc, snap: RuntimeSnapshot): void {
     this.uncache(key);
     if (snap.state === 'completed' || snap.state === 'canceled' || this.cacheElements <= 0) return;
-    const weight = Math.max(1, runtime.model.elements.size);
-    this.cache.set(key, { runtime, rev: doc.rev, doc, weight });
-    this.cachedElements += weight;
+    this.cache.set(key, { runtime, rev: doc.rev, doc });
+    this.cachedElements += EmbeddedEngine.weight(runtime);
     while (this.cachedElements > this.cacheElements && this.cache.size > 0) {
       const oldest = this.cache.keys().next().value as string;
       this.uncache(oldest);
