@@ -36,6 +36,7 @@ import {
   type WorkerOptions,
   variableValueCandidates,
 } from '../port.js';
+import { Priority, PriorityGate } from './gate.js';
 import { ModelError, readModel, type ProcessModel } from './model.js';
 import { InstanceRuntime, RuntimeError, type RuntimeSnapshot } from './runtime.js';
 import {
@@ -64,6 +65,11 @@ export interface EmbeddedEngineOptions {
   cacheElements?: number;
   /** How often the timer scheduler looks for due timers, in real ms. */
   schedulerIntervalMs?: number;
+  /**
+   * Instance operations run at once before the rest wait in order of urgency (gate.ts):
+   * due timers first, then completions, then starts. Default DEFAULT_OPERATION_SLOTS.
+   */
+  operationSlots?: number;
   logger?: { info(msg: string): void; warn(msg: string): void; error(msg: string): void };
 }
 
@@ -135,6 +141,14 @@ const MAX_RECENT_COMPLETIONS = 20;
 const DEFAULT_CACHE_ELEMENTS = 5_000;
 /** Instances whose due timers are fired at the same time (each under its own instance lock). */
 const TIMER_CONCURRENCY = 8;
+/**
+ * Instance operations at once (gate.ts). Enough to overlap one operation's database round
+ * trips with another's CPU work; few enough that a timer falling due waits for at most a
+ * few operations ahead of it, not for every start asked for before it.
+ */
+const DEFAULT_OPERATION_SLOTS = 4;
+/** Longest wait for a slot: then an operation goes ahead beside the others (no deadlock, no starvation). */
+const GATE_MAX_WAIT_MS = 1_000;
 
 function keyGenerator(): () => string {
   let seq = randomInt(0, 1000);
@@ -198,6 +212,7 @@ export class EmbeddedEngine implements ProcessEngine {
   /** BPMN elements of the cached runtimes' models, in all. */
   private cachedElements = 0;
   private readonly locks = new Map<string, Promise<unknown>>();
+  private readonly gate: PriorityGate;
   private readonly taskListeners: UserTaskListener[] = [];
   private readonly workers = new Set<InProcessWorker>();
   private readonly jobSignal = new EventEmitter();
@@ -222,6 +237,7 @@ export class EmbeddedEngine implements ProcessEngine {
     this.clock = options.clock;
     this.m = engineModels(options.connection);
     this.cacheElements = options.cacheElements ?? DEFAULT_CACHE_ELEMENTS;
+    this.gate = new PriorityGate(options.operationSlots ?? DEFAULT_OPERATION_SLOTS, GATE_MAX_WAIT_MS);
     this.schedulerIntervalMs = options.schedulerIntervalMs ?? 250;
     this.logger = options.logger ?? { info() {}, warn() {}, error() {} };
     this.jobSignal.setMaxListeners(0);
@@ -527,7 +543,7 @@ export class EmbeddedEngine implements ProcessEngine {
     const model = await this.model(def._id);
     const key = this.newKey();
     this.metrics.instancesStarted++;
-    await this.lock(key, async () => {
+    await this.lock(key, () => this.gate.run(Priority.start, async () => {
       const runtime = await InstanceRuntime.start(model, variables, () => this.clock.now().getTime());
       await runtime.fireDueTimers();
       runtime.takeTimeouts();
@@ -552,7 +568,7 @@ export class EmbeddedEngine implements ProcessEngine {
       this.remember(key, runtime, doc, snap);
       await this.timerAfter(empty, doc);
       if (outbox) await this.applyOutbox(outbox, doc);
-    });
+    }));
     return { processInstanceKey: key, bpmnProcessId: def.bpmnProcessId, version: def.version };
   }
 
@@ -1031,7 +1047,7 @@ export class EmbeddedEngine implements ProcessEngine {
               const fired = runtime.takeTimeouts();
               total += fired;
               if (fired > 0 && dueAt) this.metrics.sample(this.metrics.timerLatenessMs, this.clock.now().getTime() - new Date(dueAt).getTime());
-            }).catch((err: unknown) => this.logger.error(`engine: timer of instance ${_id} failed: ${(err as Error).message}`));
+            }, Priority.timer).catch((err: unknown) => this.logger.error(`engine: timer of instance ${_id} failed: ${(err as Error).message}`));
           }
         };
         await Promise.all(Array.from({ length: Math.min(TIMER_CONCURRENCY, due.length) }, fireNext));
@@ -1153,8 +1169,13 @@ export class EmbeddedEngine implements ProcessEngine {
     }
   }
 
-  private async withInstance(key: string, fn: (runtime: InstanceRuntime, ctx: OperationContext) => Promise<void>): Promise<void> {
-    await this.lock(key, async () => {
+  private async withInstance(
+    key: string,
+    fn: (runtime: InstanceRuntime, ctx: OperationContext) => Promise<void>,
+    priority: Priority = Priority.completion,
+  ): Promise<void> {
+    // The slot is taken under the instance's lock: waiting for the lock holds no slot.
+    await this.lock(key, () => this.gate.run(priority, async () => {
       // This process is the only writer of its instances (one embedded engine per database), so
       // a hot instance's last written document is current: no read needed.
       let entry = this.cache.get(key);
@@ -1213,7 +1234,7 @@ export class EmbeddedEngine implements ProcessEngine {
       this.remember(key, runtime, next, snap);
       await this.timerAfter(doc, next);
       if (outbox) await this.applyOutbox(outbox, next);
-    });
+    }));
   }
 
   /*
