@@ -30,6 +30,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import mongoose from 'mongoose';
@@ -282,7 +283,7 @@ async function main(): Promise<void> {
   const out = [
     `open orders: ${open} (${SEED_ORDERS} real, the rest cloned in ${fmt(grownIn, 1)} s; engine clock pinned)`,
     `restart with ${open} open orders: engine.start() done ${fmt(first.engineStartedMs / 1000, 2)} s, listening ${fmt(first.listeningMs / 1000, 2)} s, first API answer ${fmt(first.firstAnswerMs / 1000, 2)} s after process start`,
-    `API at ${API_RATE} requests/s for ${API_SECONDS} s (${apiResult.mix}): p50 ${fmt(apiResult.p50, 0)} ms, p99 ${fmt(apiResult.p99, 0)} ms, max ${fmt(apiResult.max, 0)} ms; ${apiResult.requests} requests, ${apiResult.non2xx} not 2xx, ${apiResult.errors} errors; one request alone (first / second): ${apiResult.alone}`,
+    `API at ${API_RATE} requests/s for ${API_SECONDS} s (${apiResult.mix}): p50 ${fmt(apiResult.p50, 0)} ms, p99 ${fmt(apiResult.p99, 0)} ms, max ${fmt(apiResult.max, 0)} ms; ${apiResult.requests} requests, ${apiResult.non2xx} not 2xx, ${apiResult.errors} errors; the server's event loop meanwhile delayed p50 ${fmt(apiResult.loop.p50, 0)} / p99 ${fmt(apiResult.loop.p99, 0)} / max ${fmt(apiResult.loop.max, 0)} ms; the same load against a server that only sends bodies of the same sizes (what the load tool and this box add): p50 ${fmt(apiResult.floor.p50, 0)} ms, p99 ${fmt(apiResult.floor.p99, 0)} ms; one request alone (first / second): ${apiResult.alone}`,
     `timer lateness with ${probe.armedBefore} deadlines armed (the open orders'): p50 ${fmt(probe.p50, 0)} ms, p99 ${fmt(probe.p99, 0)} ms, max ${fmt(probe.max, 0)} ms — ${probe.fired}/${PROBES} probe timers due 1–3 s after arming fired (armed in ${fmt(probe.armedInMs / 1000, 1)} s)`,
     `memory of the server process with ${open} open orders after that load: rss ${fmt(memory.rss / 2 ** 20, 0)} MiB, heap used after GC ${fmt(memory.heapUsed / 2 ** 20, 0)} MiB (rss right after start ${fmt(first.startRss / 2 ** 20, 0)} MiB)`,
   ];
@@ -436,7 +437,15 @@ interface Child {
   startRss: number;
   tokens: Record<string, string>;
   memory(): Promise<{ rss: number; heapUsed: number }>;
+  /** The server's event-loop delay since the last call (ms): how long a ready request could wait for the CPU there. */
+  loopDelay(): Promise<LoopDelay>;
   stop(): Promise<void>;
+}
+
+interface LoopDelay {
+  p50: number;
+  p99: number;
+  max: number;
 }
 
 async function spawnChild(mongodbUri: string, clockAt: number): Promise<Child> {
@@ -486,6 +495,11 @@ async function spawnChild(mongodbUri: string, clockAt: number): Promise<Child> {
       child.send('memory');
       return result;
     },
+    async loopDelay() {
+      const result = next<LoopDelay & { type: string }>('loop');
+      child.send('loop');
+      return result;
+    },
     async burst(addMs: number) {
       const result = next<BurstResult & { type: string }>('burst');
       // unitA1's token from the login above: the task list asked for during the burst.
@@ -523,6 +537,8 @@ async function serveChild(): Promise<void> {
     clockStart: new Date(Number(process.env.BENCH_CLOCK_AT)),
   });
   const send = (m: object) => process.send?.(m);
+  const loop = monitorEventLoopDelay({ resolution: 10 });
+  loop.enable();
   send({ type: 'ready', url: server.url, engineStartedMs, listeningMs: performance.now(), rss: process.memoryUsage().rss });
   process.on('message', (m) => {
     if (typeof m === 'object' && m !== null && (m as { type?: string }).type === 'probe') {
@@ -540,6 +556,10 @@ async function serveChild(): Promise<void> {
           process.stderr.write(`bench burst failed: ${(err as Error).stack ?? String(err)}\n`);
           process.exit(1);
         });
+    } else if (m === 'loop') {
+      const ms = (ns: number) => ns / 1e6;
+      send({ type: 'loop', p50: ms(loop.percentile(50)), p99: ms(loop.percentile(99)), max: ms(loop.max) });
+      loop.reset();
     } else if (m === 'memory') {
       (globalThis as { gc?: () => void }).gc?.();
       const { rss, heapUsed } = process.memoryUsage();
@@ -646,7 +666,7 @@ async function deadlineBurst(engine: EmbeddedEngine, url: string, addMs: number,
 
 /* ------------------------------------------------------------ API latency */
 
-async function apiLoad(child: Child, orderIds: string[]): Promise<{ alone: string; p50: number; p99: number; max: number; requests: number; non2xx: number; errors: number; mix: string }> {
+async function apiLoad(child: Child, orderIds: string[]): Promise<{ alone: string; p50: number; p99: number; max: number; requests: number; non2xx: number; errors: number; mix: string; loop: LoopDelay; floor: { p50: number; p99: number } }> {
   const auth = (user: string) => ({ authorization: `Bearer ${child.tokens[user]}` });
   // The tasklist and the ledger: 3 task lists, 2 ledger pages, 5 single orders in every 10 requests.
   const requests: autocannon.Request[] = [];
@@ -657,6 +677,7 @@ async function apiLoad(child: Child, orderIds: string[]): Promise<{ alone: strin
   }
   // One request of each kind alone first: what each costs without a queue in front of it.
   const alone: string[] = [];
+  const sizes: number[] = [];
   // Twice: the first after start fills caches (deployments, forms, models), the second is the steady cost.
   for (const r of [requests[0]!, requests[3]!, requests[5]!]) {
     const ms: string[] = [];
@@ -670,6 +691,7 @@ async function apiLoad(child: Child, orderIds: string[]): Promise<{ alone: strin
       ms.push(fmt(performance.now() - t, 0));
     }
     alone.push(`${r.path!.replace(/\/[0-9a-f]{24}$/, '/:id').replace(/\?.*/, '?…')} ${ms.join(' / ')} ms (${status}, ${fmt(size / 1024, 0)} KiB)`);
+    sizes.push(size);
   }
   const ids = orderIds.length ? orderIds : [''];
   let n = 0;
@@ -678,6 +700,7 @@ async function apiLoad(child: Child, orderIds: string[]): Promise<{ alone: strin
       r.setupRequest = (req) => ({ ...req, path: `/api/work-orders/${ids[n++ % ids.length]}` });
     }
   }
+  await child.loopDelay(); // from here on
   const result = await autocannon({
     url: child.url,
     connections: 20,
@@ -692,7 +715,9 @@ async function apiLoad(child: Child, orderIds: string[]): Promise<{ alone: strin
     await fetch(`${child.url}/api/tasks?limit=1`, { headers: auth('unitA1') }).then((r) => r.arrayBuffer());
     if (performance.now() - t < 2_000) break;
   }
+  const floor = await toolFloor(requests, sizes);
   return {
+    floor,
     alone: alone.join(', '),
     p50: result.latency.p50,
     p99: result.latency.p99,
@@ -700,8 +725,33 @@ async function apiLoad(child: Child, orderIds: string[]): Promise<{ alone: strin
     requests: result.requests.total,
     non2xx: result.non2xx,
     errors: result.errors + result.timeouts,
+    loop: await child.loopDelay(),
     mix: '30 % GET /api/tasks as unitA1, 20 % GET /api/work-orders?status=…&communityId=C001&limit=20 and 50 % GET /api/work-orders/:id as dispatcher1',
   };
+}
+
+/**
+ * The API load's floor on this machine: the same requests at the same rate, from the same
+ * autocannon, against a process that only sends stored bodies of the sizes measured (tasks,
+ * ledger page, order). What the load tool and the shared cores add to every answer.
+ */
+async function toolFloor(requests: autocannon.Request[], sizes: number[]): Promise<{ p50: number; p99: number }> {
+  const [tasks = 0, list = 0, order = 0] = sizes;
+  const script = `const b = { t: Buffer.alloc(${tasks}, 120), l: Buffer.alloc(${list}, 120), o: Buffer.alloc(${order}, 120) };
+    const s = require('node:http').createServer((q, r) => { r.setHeader('content-type', 'application/json');
+      r.end(q.url.startsWith('/api/tasks') ? b.t : q.url.startsWith('/api/work-orders?') ? b.l : b.o); });
+    s.listen(0, '${HOST}', () => process.send(s.address().port));`;
+  const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  try {
+    const port = await new Promise<number>((resolve, reject) => {
+      child.once('message', (m) => resolve(Number(m)));
+      child.once('exit', (code) => reject(new Error(`floor server exited with ${code}`)));
+    });
+    const result = await autocannon({ url: `http://${HOST}:${port}`, connections: 20, overallRate: API_RATE, duration: API_SECONDS, timeout: 30, requests });
+    return { p50: result.latency.p50, p99: result.latency.p99 };
+  } finally {
+    child.kill();
+  }
 }
 
 if (process.env.BENCH_ROLE === 'server') {
