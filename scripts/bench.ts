@@ -88,30 +88,7 @@ async function main(): Promise<void> {
   const server = await startServer({ config, mongodbUri: db.uri, logger: createLogger({ level: 'warn' }), monitorCommands: profile });
   const engine = server.engine as EmbeddedEngine;
   // BENCH_PROFILE=1: database time by command, collection and filter shape.
-  const commands = new Map<string, { n: number; ms: number }>();
-  if (profile) {
-    const started = new Map<number, { key: string; t: number }>();
-    const client = server.connection.getClient();
-    client.on('commandStarted', (e) => {
-      const cmd = e.command as Record<string, unknown>;
-      const coll = String(cmd[e.commandName] ?? '');
-      const filter = (cmd.filter ?? cmd.query ?? (Array.isArray(cmd.updates) ? (cmd.updates[0] as { q?: unknown })?.q : undefined) ??
-        (Array.isArray(cmd.deletes) ? (cmd.deletes[0] as { q?: unknown })?.q : undefined)) as Record<string, unknown> | undefined;
-      const shape = filter ? Object.keys(filter).sort().join(',') : '';
-      started.set(e.requestId, { key: `${e.commandName} ${coll} {${shape}}${cmd.projection || cmd.fields ? ' +proj' : ''}`, t: performance.now() });
-    });
-    const done = (e: { requestId: number }) => {
-      const s = started.get(e.requestId);
-      if (!s) return;
-      started.delete(e.requestId);
-      const c = commands.get(s.key) ?? { n: 0, ms: 0 };
-      c.n++;
-      c.ms += performance.now() - s.t;
-      commands.set(s.key, c);
-    };
-    client.on('commandSucceeded', done);
-    client.on('commandFailed', done);
-  }
+  const commands = profile ? profileCommands(server) : new Map<string, { n: number; ms: number }>();
 
   const tokens: Record<string, string> = {};
   for (const user of ['dispatcher1', 'unitA1']) {
@@ -236,11 +213,7 @@ async function main(): Promise<void> {
     `failed requests: ${failures}; rss after lifecycles ${fmt(rss1 / 2 ** 20, 0)} MiB`,
   ];
   process.stdout.write(lines.join('\n') + '\n');
-  if (profile) {
-    const rows = [...commands.entries()].sort((a, b) => b[1].ms - a[1].ms).slice(0, 25);
-    process.stdout.write('database time by command (top 25):\n');
-    for (const [key, c] of rows) process.stdout.write(`  ${fmt(c.ms, 0).padStart(8)} ms  ${String(c.n).padStart(6)} ×  ${fmt(c.ms / c.n, 2).padStart(7)} ms  ${key}\n`);
-  }
+  if (profile) process.stdout.write(commandTable(commands));
 
   // ---- Phase 3: real open orders as templates; the clock pinned so that no deadline falls due from here on
   autoAnswer = false;
@@ -312,6 +285,40 @@ async function main(): Promise<void> {
   await rm(dataDir, { recursive: true, force: true });
   void started;
   process.exit(failures > 0 || lateness.length < TIMERS || probe.fired < PROBES || restartFailed ? 1 : 0);
+}
+
+type CommandTimes = Map<string, { n: number; ms: number }>;
+
+/** Database time by command, collection and filter shape, of the server's connection (BENCH_PROFILE=1; needs monitorCommands). */
+function profileCommands(server: Awaited<ReturnType<typeof startServer>>): CommandTimes {
+  const commands: CommandTimes = new Map();
+  const started = new Map<number, { key: string; t: number }>();
+  const client = server.connection.getClient();
+  client.on('commandStarted', (e) => {
+    const cmd = e.command as Record<string, unknown>;
+    const coll = String(cmd[e.commandName] ?? '');
+    const filter = (cmd.filter ?? cmd.query ?? (Array.isArray(cmd.updates) ? (cmd.updates[0] as { q?: unknown })?.q : undefined) ??
+      (Array.isArray(cmd.deletes) ? (cmd.deletes[0] as { q?: unknown })?.q : undefined)) as Record<string, unknown> | undefined;
+    const shape = filter ? Object.keys(filter).sort().join(',') : '';
+    started.set(e.requestId, { key: `${e.commandName} ${coll} {${shape}}${cmd.projection || cmd.fields ? ' +proj' : ''}`, t: performance.now() });
+  });
+  const done = (e: { requestId: number }) => {
+    const s = started.get(e.requestId);
+    if (!s) return;
+    started.delete(e.requestId);
+    const c = commands.get(s.key) ?? { n: 0, ms: 0 };
+    c.n++;
+    c.ms += performance.now() - s.t;
+    commands.set(s.key, c);
+  };
+  client.on('commandSucceeded', done);
+  client.on('commandFailed', done);
+  return commands;
+}
+
+function commandTable(commands: CommandTimes): string {
+  const rows = [...commands.entries()].sort((a, b) => b[1].ms - a[1].ms).slice(0, 25);
+  return ['database time by command (top 25):', ...rows.map(([key, c]) => `  ${fmt(c.ms, 0).padStart(8)} ms  ${String(c.n).padStart(6)} ×  ${fmt(c.ms / c.n, 2).padStart(7)} ms  ${key}`)].join('\n') + '\n';
 }
 
 /* ------------------------------------------------------------ cloning open orders */
@@ -535,7 +542,10 @@ async function serveChild(): Promise<void> {
     mongodbUri: process.env.MONGODB_URI as string,
     logger: createLogger({ level }),
     clockStart: new Date(Number(process.env.BENCH_CLOCK_AT)),
+    monitorCommands: process.env.BENCH_PROFILE === '1',
   });
+  // BENCH_PROFILE=1: the database commands of each span between two loop-delay readings, on stderr.
+  const commands = process.env.BENCH_PROFILE === '1' ? profileCommands(server) : undefined;
   const send = (m: object) => process.send?.(m);
   const loop = monitorEventLoopDelay({ resolution: 10 });
   loop.enable();
@@ -560,6 +570,10 @@ async function serveChild(): Promise<void> {
       const ms = (ns: number) => ns / 1e6;
       send({ type: 'loop', p50: ms(loop.percentile(50)), p99: ms(loop.percentile(99)), max: ms(loop.max) });
       loop.reset();
+      if (commands) {
+        process.stderr.write(`server child, since the last reading: ${commandTable(commands)}`);
+        commands.clear();
+      }
     } else if (m === 'memory') {
       (globalThis as { gc?: () => void }).gc?.();
       const { rss, heapUsed } = process.memoryUsage();
