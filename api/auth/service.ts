@@ -107,6 +107,8 @@ export class AuthService {
   private readonly addressFailures: RateLimiter;
   private readonly nowMs: () => number;
   private readonly users = new Map<string, CachedUser>();
+  /** Reads of a user under way: requests that find the entry expired meanwhile wait for the same read (one read, not one per request). */
+  private readonly userReads = new Map<string, { writes: number; read: Promise<UserDoc | undefined> }>();
   private readonly userCacheMs: number;
   private readonly userCacheSize: number;
   /**
@@ -182,6 +184,19 @@ export class AuthService {
     if (cached && cached.writes === userWriteCount() && now - cached.readAt < this.userCacheMs) return cached.doc;
     if (cached) this.users.delete(id);
     const writes = userWriteCount();
+    // A read began after the entry expired and no user was written since: its answer is as fresh as a new one.
+    const under = this.userReads.get(id);
+    if (under && under.writes === writes) return under.read;
+    const read = this.readUser(id, now, writes);
+    this.userReads.set(id, { writes, read });
+    try {
+      return await read;
+    } finally {
+      if (this.userReads.get(id)?.read === read) this.userReads.delete(id);
+    }
+  }
+
+  private async readUser(id: string, now: number, writes: number): Promise<UserDoc | undefined> {
     const doc = await this.models.User.findById(id).lean<UserDoc>();
     if (!doc || doc.active === false) return undefined;
     // A user write that began while this read ran may or may not be in it: then it is used once, not kept.

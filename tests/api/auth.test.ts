@@ -159,6 +159,25 @@ describe('the user kept in memory per token (AuthService)', () => {
     expect((await auth.authenticate(req)).username).toBe('owner1');
   });
 
+  it('requests that arrive together while the kept user has expired share one read (not one each: 78 reads in 20 s under load before)', async () => {
+    let nowMs = Date.UTC(2026, 10, 23, 5, 0, 0);
+    const auth = new AuthService(h.conn, { jwtSecret: secret, tokenTtlSeconds: 3600, nowMs: () => nowMs });
+    const reads = vi.spyOn(h.models.User, 'findById');
+    const user = await h.models.User.findOne({ username: 'dispatcher1' }).lean();
+    const req = requestWith(tokenOf(user!._id, nowMs));
+    const many = await Promise.all(Array.from({ length: 20 }, () => auth.authenticate(req)));
+    expect(many.map((u) => u.username)).toEqual(Array(20).fill('dispatcher1'));
+    expect(reads).toHaveBeenCalledTimes(1);
+    nowMs += 5_001;
+    const again = await Promise.all(Array.from({ length: 20 }, () => auth.authenticate(req)));
+    expect(again.every((u) => u.username === 'dispatcher1')).toBe(true);
+    expect(reads).toHaveBeenCalledTimes(2);
+    // Each request still gets its own copy.
+    again[0]!.roles.push('admin');
+    expect(again[1]!.roles).toEqual(['dispatcher']);
+    reads.mockRestore();
+  });
+
   it('keeps at most userCacheSize users, and a changed user object does not change the kept one', async () => {
     const nowMs = Date.UTC(2026, 10, 23, 4, 0, 0);
     const auth = new AuthService(h.conn, { jwtSecret: secret, tokenTtlSeconds: 3600, nowMs: () => nowMs, userCacheSize: 2 });
