@@ -11,7 +11,7 @@ import express from 'express';
 import mongoose, { type Connection } from 'mongoose';
 import { z } from 'zod';
 import { createApp, securityHeaders } from '../api/app.js';
-import { ledgerIndexOf } from '../api/work-orders/ledger-index.js';
+import { ledgerIndexOf, readThrough } from '../api/work-orders/ledger-index.js';
 import { WorkOrderService } from '../api/work-orders/service.js';
 import type { AppConfig } from '../api/config.js';
 import { createLogger, type Logger } from '../api/logger.js';
@@ -39,6 +39,8 @@ export interface RunningServer {
   engine: ProcessEngine;
   connection: Connection;
   deployed: DeployedProcess[];
+  /** The listening HTTP server (the bench times requests in it). */
+  httpServer: Server;
   close(): Promise<void>;
 }
 
@@ -173,6 +175,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   // The in-process ledger index sees only this process's writes: only a process that is the one writer
   // of its work orders uses it (API_ONLY / WORKERS_ONLY processes share the database with others).
   const ledgerIndex = config.ledgerIndex && role === 'all';
+  // The ledger index and the order view's timeline cache read through a connection of their own
+  // (ledger-index.ts readThrough): their scans and bursts do not queue the engine's writes.
+  const reader = ledgerIndex
+    ? await mongoose.createConnection(options.mongodbUri, { serverSelectionTimeoutMS: 15_000 }).asPromise()
+    : undefined;
+  if (reader) readThrough(connection, reader);
   const app = createApp({
     engine,
     db: connection,
@@ -228,8 +236,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       if (retentionTimer) clearInterval(retentionTimer);
       await Promise.all(running.map((w) => w.close()));
       await engine.close();
+      await reader?.close();
       await connection.close();
     })());
 
-  return { url, engine, connection, deployed, close };
+  return { url, engine, connection, deployed, close, httpServer: server };
 }

@@ -226,12 +226,33 @@ export class LedgerIndex {
 }
 
 const indexes = new WeakMap<Connection, LedgerIndex>();
+const readers = new WeakMap<Connection, Connection>();
+
+/**
+ * The ledger index and the timeline cache of `conn` read through `reader`, a second connection
+ * of this process that only reads: on FerretDB every process has one connection for its writes
+ * (maxPoolSize=1, docs/ferretdb.md), and the index's first scan (≈ 8 s at 10 000 orders) or a
+ * burst of order views with entries not yet kept (≈ 3 ms each) queued every write and every
+ * other read behind them (order views p99 ≈ 0.4 s at 200 requests/s). Reads on another
+ * connection are safe there: only read-modify-write updates interleave; a read sees every write
+ * acknowledged before it began. Writes are still learnt from `conn`'s model hooks. Set before
+ * the first use of either.
+ */
+export function readThrough(conn: Connection, reader: Connection): void {
+  if (indexes.has(conn) || timelineCaches.has(conn)) throw new Error('readThrough: the ledger index or timeline cache of this connection is already in use');
+  readers.set(conn, reader);
+}
+
+/** The connection the caches of `conn` read through (itself unless readThrough named another). */
+function readerOf(conn: Connection): Connection {
+  return readers.get(conn) ?? conn;
+}
 
 /** The ledger index of a connection (one per connection: every service on it shares it). */
 export function ledgerIndexOf(conn: Connection): LedgerIndex {
   let index = indexes.get(conn);
   if (!index) {
-    index = new LedgerIndex(conn);
+    index = new LedgerIndex(conn, getModels(readerOf(conn)).WorkOrder);
     indexes.set(conn, index);
   }
   return index;
@@ -311,7 +332,7 @@ const timelineCaches = new WeakMap<Connection, TimelineCache>();
 export function timelineCacheOf(conn: Connection): TimelineCache {
   let cache = timelineCaches.get(conn);
   if (!cache) {
-    cache = new TimelineCache(conn);
+    cache = new TimelineCache(conn, getModels(readerOf(conn)).Timeline);
     timelineCaches.set(conn, cache);
   }
   return cache;
