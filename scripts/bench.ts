@@ -248,7 +248,10 @@ async function main(): Promise<void> {
   // ---- Phase 4: a fresh server process with OPEN_ORDERS open orders: restart time, API latency, memory
   const grownIn = await grow(OPEN_ORDERS);
   const first = await startChild(db.uri);
-  const apiResult = await apiLoad(first, await openOrderIds(conn, 200));
+  const apiIds = await openOrderIds(conn, 200);
+  const apiResult = await apiLoad(first, apiIds);
+  // The same load again: the order views' timeline entries are kept after their first read.
+  const apiWarm = await apiLoad(first, apiIds, false);
   const probe = await first.probeTimers(PROBES);
   const memory = await first.memory();
   const burst = BURST_MINUTES > 0 ? await first.burst(BURST_MINUTES * 60_000) : undefined;
@@ -256,7 +259,14 @@ async function main(): Promise<void> {
   const out = [
     `open orders: ${open} (${SEED_ORDERS} real, the rest cloned in ${fmt(grownIn, 1)} s; engine clock pinned)`,
     `restart with ${open} open orders: engine.start() done ${fmt(first.engineStartedMs / 1000, 2)} s, listening ${fmt(first.listeningMs / 1000, 2)} s, first API answer ${fmt(first.firstAnswerMs / 1000, 2)} s after process start`,
-    `API at ${API_RATE} requests/s for ${API_SECONDS} s (${apiResult.mix}): p50 ${fmt(apiResult.p50, 0)} ms, p99 ${fmt(apiResult.p99, 0)} ms, max ${fmt(apiResult.max, 0)} ms; ${apiResult.requests} requests, ${apiResult.non2xx} not 2xx, ${apiResult.errors} errors; the server's event loop meanwhile delayed p50 ${fmt(apiResult.loop.p50, 0)} / p99 ${fmt(apiResult.loop.p99, 0)} / max ${fmt(apiResult.loop.max, 0)} ms; the same load against a server that only sends bodies of the same sizes (what the load tool and this box add): p50 ${fmt(apiResult.floor.p50, 0)} ms, p99 ${fmt(apiResult.floor.p99, 0)} ms; one request alone (first / second): ${apiResult.alone}`,
+    `API at ${API_RATE} requests/s for ${API_SECONDS} s (${apiResult.mix}): p50 ${fmt(apiResult.p50, 0)} ms, p99 ${fmt(apiResult.p99, 0)} ms, max ${fmt(apiResult.max, 0)} ms; ${apiResult.requests} requests, ${apiResult.non2xx} not 2xx, ${apiResult.errors} errors; the server's event loop meanwhile delayed p50 ${fmt(apiResult.loop.p50, 0)} / p99 ${fmt(apiResult.loop.p99, 0)} / max ${fmt(apiResult.loop.max, 0)} ms; time in the server p50 / p99: ${Object.entries(apiResult.loop.inServer)
+      .filter(([k]) => k !== 'other')
+      .map(([k, v]) => `${k} ${fmt(v.p50, 0)} / ${fmt(v.p99, 0)} ms`)
+      .join(', ')}; the same load against a server that only sends bodies of the same sizes (what the load tool and this box add): p50 ${fmt(apiResult.floor?.p50 ?? NaN, 0)} ms, p99 ${fmt(apiResult.floor?.p99 ?? NaN, 0)} ms; one request alone (first / second): ${apiResult.alone}`,
+    `API again, the same load on the same orders (their timeline entries kept since the first pass): p50 ${fmt(apiWarm.p50, 0)} ms, p99 ${fmt(apiWarm.p99, 0)} ms, max ${fmt(apiWarm.max, 0)} ms; ${apiWarm.requests} requests, ${apiWarm.non2xx} not 2xx, ${apiWarm.errors} errors; event loop delayed p99 ${fmt(apiWarm.loop.p99, 0)} / max ${fmt(apiWarm.loop.max, 0)} ms; time in the server p50 / p99: ${Object.entries(apiWarm.loop.inServer)
+      .filter(([k]) => k !== 'other')
+      .map(([k, v]) => `${k} ${fmt(v.p50, 0)} / ${fmt(v.p99, 0)} ms`)
+      .join(', ')}`,
     `timer lateness with ${probe.armedBefore} deadlines armed (the open orders'): p50 ${fmt(probe.p50, 0)} ms, p99 ${fmt(probe.p99, 0)} ms, max ${fmt(probe.max, 0)} ms — ${probe.fired}/${PROBES} probe timers due 1–3 s after arming fired (armed in ${fmt(probe.armedInMs / 1000, 1)} s)`,
     `memory of the server process with ${open} open orders after that load: rss ${fmt(memory.rss / 2 ** 20, 0)} MiB, heap used after GC ${fmt(memory.heapUsed / 2 ** 20, 0)} MiB (rss right after start ${fmt(first.startRss / 2 ** 20, 0)} MiB)`,
   ];
@@ -453,13 +463,17 @@ interface LoopDelay {
   p50: number;
   p99: number;
   max: number;
+  /** Time in the server per request kind (arrival of the request to the last byte handed to the socket), ms: p50 / p99. */
+  inServer: Record<string, { n: number; p50: number; p99: number }>;
 }
 
 async function spawnChild(mongodbUri: string, clockAt: number): Promise<Child> {
   const spawnedAt = performance.now();
   // BENCH_CPU_PROF=<dir>: a V8 CPU profile of each server process, written when it stops.
   const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
-  const child: ChildProcess = spawn(process.execPath, ['--expose-gc', ...prof, '--import', 'tsx', fileURLToPath(import.meta.url)], {
+  // BENCH_CHILD_ARGS: more node flags for the server children (e.g. --trace-gc).
+  const extra = (process.env.BENCH_CHILD_ARGS ?? '').split(' ').filter(Boolean);
+  const child: ChildProcess = spawn(process.execPath, ['--expose-gc', ...prof, ...extra, '--import', 'tsx', fileURLToPath(import.meta.url)], {
     env: { ...process.env, BENCH_ROLE: 'server', MONGODB_URI: mongodbUri, BENCH_CLOCK_AT: String(clockAt) },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
@@ -549,6 +563,18 @@ async function serveChild(): Promise<void> {
   const send = (m: object) => process.send?.(m);
   const loop = monitorEventLoopDelay({ resolution: 10 });
   loop.enable();
+  const inServer = new Map<string, number[]>();
+  server.httpServer.on('request', (req: { url?: string; originalUrl?: string }, res: { once(e: 'finish', f: () => void): void }) => {
+    const t = performance.now();
+    // Express has routed the request already (this listener comes after its own) and trimmed req.url.
+    const url = req.originalUrl ?? req.url ?? '';
+    const kind = url.startsWith('/api/tasks') ? 'tasks' : url.startsWith('/api/work-orders?') ? 'ledger page' : url.startsWith('/api/work-orders/') ? 'order' : 'other';
+    res.once('finish', () => {
+      const list = inServer.get(kind) ?? [];
+      list.push(performance.now() - t);
+      inServer.set(kind, list);
+    });
+  });
   send({ type: 'ready', url: server.url, engineStartedMs, listeningMs: performance.now(), rss: process.memoryUsage().rss });
   process.on('message', (m) => {
     if (typeof m === 'object' && m !== null && (m as { type?: string }).type === 'probe') {
@@ -568,8 +594,10 @@ async function serveChild(): Promise<void> {
         });
     } else if (m === 'loop') {
       const ms = (ns: number) => ns / 1e6;
-      send({ type: 'loop', p50: ms(loop.percentile(50)), p99: ms(loop.percentile(99)), max: ms(loop.max) });
+      const spans = Object.fromEntries([...inServer].map(([k, v]) => [k, { n: v.length, p50: percentile(v, 50), p99: percentile(v, 99) }]));
+      send({ type: 'loop', p50: ms(loop.percentile(50)), p99: ms(loop.percentile(99)), max: ms(loop.max), inServer: spans });
       loop.reset();
+      inServer.clear();
       if (commands) {
         process.stderr.write(`server child, since the last reading: ${commandTable(commands)}`);
         commands.clear();
@@ -680,7 +708,7 @@ async function deadlineBurst(engine: EmbeddedEngine, url: string, addMs: number,
 
 /* ------------------------------------------------------------ API latency */
 
-async function apiLoad(child: Child, orderIds: string[]): Promise<{ alone: string; p50: number; p99: number; max: number; requests: number; non2xx: number; errors: number; mix: string; loop: LoopDelay; floor: { p50: number; p99: number } }> {
+async function apiLoad(child: Child, orderIds: string[], withFloor = true): Promise<{ alone: string; p50: number; p99: number; max: number; requests: number; non2xx: number; errors: number; mix: string; loop: LoopDelay; floor: { p50: number; p99: number } | undefined }> {
   const auth = (user: string) => ({ authorization: `Bearer ${child.tokens[user]}` });
   // The tasklist and the ledger: 3 task lists, 2 ledger pages, 5 single orders in every 10 requests.
   const requests: autocannon.Request[] = [];
@@ -729,7 +757,7 @@ async function apiLoad(child: Child, orderIds: string[]): Promise<{ alone: strin
     await fetch(`${child.url}/api/tasks?limit=1`, { headers: auth('unitA1') }).then((r) => r.arrayBuffer());
     if (performance.now() - t < 2_000) break;
   }
-  const floor = await toolFloor(requests, sizes);
+  const floor = withFloor ? await toolFloor(requests, sizes) : undefined;
   return {
     floor,
     alone: alone.join(', '),
