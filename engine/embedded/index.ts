@@ -70,6 +70,8 @@ export interface EmbeddedEngineOptions {
    * due timers first, then completions, then starts. Default DEFAULT_OPERATION_SLOTS.
    */
   operationSlots?: number;
+  /** Longest wait for a slot before an operation goes ahead beside the others (default GATE_MAX_WAIT_MS). */
+  gateMaxWaitMs?: number;
   logger?: { info(msg: string): void; warn(msg: string): void; error(msg: string): void };
 }
 
@@ -237,7 +239,7 @@ export class EmbeddedEngine implements ProcessEngine {
     this.clock = options.clock;
     this.m = engineModels(options.connection);
     this.cacheElements = options.cacheElements ?? DEFAULT_CACHE_ELEMENTS;
-    this.gate = new PriorityGate(options.operationSlots ?? DEFAULT_OPERATION_SLOTS, GATE_MAX_WAIT_MS);
+    this.gate = new PriorityGate(options.operationSlots ?? DEFAULT_OPERATION_SLOTS, options.gateMaxWaitMs ?? GATE_MAX_WAIT_MS);
     this.schedulerIntervalMs = options.schedulerIntervalMs ?? 250;
     this.logger = options.logger ?? { info() {}, warn() {}, error() {} };
     this.jobSignal.setMaxListeners(0);
