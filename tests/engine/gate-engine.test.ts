@@ -5,6 +5,7 @@
  * A database of its own, so that no other test's timers are due with it; the frozen clock
  * moves only when told.
  */
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ControlledClock, installClock } from '../../engine/clock.js';
 import { EmbeddedEngine } from '../../engine/embedded/index.js';
@@ -14,16 +15,8 @@ const db = useTestDatabase('gate');
 const clock = new ControlledClock('frozen', new Date('2026-11-23T10:00:00+08:00'));
 installClock(clock);
 
-const waitModel = `<?xml version="1.0" encoding="UTF-8"?>
-<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="Definitions_wait" targetNamespace="http://propflow.test">
-  <bpmn:process id="wait" isExecutable="true">
-    <bpmn:startEvent id="start" />
-    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="deadline" />
-    <bpmn:intermediateCatchEvent id="deadline"><bpmn:timerEventDefinition><bpmn:timeDuration>=delay</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>
-    <bpmn:sequenceFlow id="f2" sourceRef="deadline" targetRef="end" />
-    <bpmn:endEvent id="end" />
-  </bpmn:process>
-</bpmn:definitions>`;
+/** Start, one timer of `=delay`, end (the bench's timer probe). */
+const waitModel = readFileSync(new URL('../../scripts/fixtures/timer-probe.bpmn', import.meta.url), 'utf8');
 
 let engine: EmbeddedEngine;
 
@@ -32,7 +25,7 @@ beforeAll(async () => {
   // The scheduler polls once a minute: the due timer is fired by the runDueTimers call below, not by a poll in between.
   engine = new EmbeddedEngine({ connection: db.connection, clock, schedulerIntervalMs: 60_000, operationSlots: 1, gateMaxWaitMs: 60_000 });
   await engine.start();
-  await engine.deploy([{ name: 'wait.bpmn', content: waitModel }]);
+  await engine.deploy([{ name: 'timer-probe.bpmn', content: waitModel }]);
 });
 
 afterAll(async () => {
@@ -41,13 +34,13 @@ afterAll(async () => {
 
 describe('operation gate in the engine', () => {
   it('a deadline that falls due while ten starts queue is fired after the one running, before the other nine (R-REP-1)', async () => {
-    const { processInstanceKey } = await engine.startInstance('wait', { delay: 'PT5M' });
+    const { processInstanceKey } = await engine.startInstance('bench-timer-probe', { delay: 'PT5M' });
     await engine.idle();
     clock.add(6 * 60_000);
 
     const finished: string[] = [];
     const starts = Array.from({ length: 10 }, (_, i) =>
-      engine.startInstance('wait', { delay: 'PT1H' }).then(() => void finished.push(`start ${i}`)),
+      engine.startInstance('bench-timer-probe', { delay: 'PT1H' }).then(() => void finished.push(`start ${i}`)),
     );
     // One turn of the event loop: the first start holds the slot, the other nine wait for it.
     await new Promise((resolve) => setImmediate(resolve));
