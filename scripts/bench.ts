@@ -252,14 +252,8 @@ async function main(): Promise<void> {
   const out = [
     `open orders: ${open} (${SEED_ORDERS} real, the rest cloned in ${fmt(grownIn, 1)} s; engine clock pinned)`,
     `restart with ${open} open orders: engine.start() done ${fmt(first.engineStartedMs / 1000, 2)} s, listening ${fmt(first.listeningMs / 1000, 2)} s, first API answer ${fmt(first.firstAnswerMs / 1000, 2)} s after process start`,
-    `API at ${API_RATE} requests/s for ${API_SECONDS} s (${apiResult.mix}): p50 ${fmt(apiResult.p50, 0)} ms, p99 ${fmt(apiResult.p99, 0)} ms, max ${fmt(apiResult.max, 0)} ms; ${apiResult.requests} requests, ${apiResult.non2xx} not 2xx, ${apiResult.errors} errors; the server's event loop meanwhile delayed p50 ${fmt(apiResult.loop.p50, 0)} / p99 ${fmt(apiResult.loop.p99, 0)} / max ${fmt(apiResult.loop.max, 0)} ms; time in the server p50 / p99: ${Object.entries(apiResult.loop.inServer)
-      .filter(([k]) => k !== 'other')
-      .map(([k, v]) => `${k} ${fmt(v.p50, 0)} / ${fmt(v.p99, 0)} ms`)
-      .join(', ')}; the same load against a server that only sends bodies of the same sizes (what the load tool and this box add): p50 ${fmt(apiResult.floor?.p50 ?? NaN, 0)} ms, p99 ${fmt(apiResult.floor?.p99 ?? NaN, 0)} ms; one request alone (first / second): ${apiResult.alone}`,
-    `API again, the same load on the same orders (their timeline entries kept since the first pass): p50 ${fmt(apiWarm.p50, 0)} ms, p99 ${fmt(apiWarm.p99, 0)} ms, max ${fmt(apiWarm.max, 0)} ms; ${apiWarm.requests} requests, ${apiWarm.non2xx} not 2xx, ${apiWarm.errors} errors; event loop delayed p99 ${fmt(apiWarm.loop.p99, 0)} / max ${fmt(apiWarm.loop.max, 0)} ms; time in the server p50 / p99: ${Object.entries(apiWarm.loop.inServer)
-      .filter(([k]) => k !== 'other')
-      .map(([k, v]) => `${k} ${fmt(v.p50, 0)} / ${fmt(v.p99, 0)} ms`)
-      .join(', ')}`,
+    `API at ${API_RATE} requests/s for ${API_SECONDS} s (${apiResult.mix}): p50 ${fmt(apiResult.p50, 0)} ms, p99 ${fmt(apiResult.p99, 0)} ms, max ${fmt(apiResult.max, 0)} ms; ${apiResult.requests} requests, ${apiResult.non2xx} not 2xx, ${apiResult.errors} errors; the server's event loop meanwhile delayed p50 ${fmt(apiResult.loop.p50, 0)} / p99 ${fmt(apiResult.loop.p99, 0)} / max ${fmt(apiResult.loop.max, 0)} ms; time in the server p50 / p99: ${inServerText(apiResult.loop)}; the same load against a server that only sends bodies of the same sizes (what the load tool and this box add): p50 ${fmt(apiResult.floor?.p50 ?? NaN, 0)} ms, p99 ${fmt(apiResult.floor?.p99 ?? NaN, 0)} ms; one request alone (first / second): ${apiResult.alone}`,
+    `API again, the same load on the same orders (their timeline entries kept since the first pass): p50 ${fmt(apiWarm.p50, 0)} ms, p99 ${fmt(apiWarm.p99, 0)} ms, max ${fmt(apiWarm.max, 0)} ms; ${apiWarm.requests} requests, ${apiWarm.non2xx} not 2xx, ${apiWarm.errors} errors; event loop delayed p99 ${fmt(apiWarm.loop.p99, 0)} / max ${fmt(apiWarm.loop.max, 0)} ms; time in the server p50 / p99: ${inServerText(apiWarm.loop)}`,
     `timer lateness with ${probe.armedBefore} deadlines armed (the open orders'): p50 ${fmt(probe.p50, 0)} ms, p99 ${fmt(probe.p99, 0)} ms, max ${fmt(probe.max, 0)} ms — ${probe.fired}/${PROBES} probe timers due 1–3 s after arming fired (armed in ${fmt(probe.armedInMs / 1000, 1)} s)`,
     `memory of the server process with ${open} open orders after that load: rss ${fmt(memory.rss / 2 ** 20, 0)} MiB, heap used after GC ${fmt(memory.heapUsed / 2 ** 20, 0)} MiB (rss right after start ${fmt(first.startRss / 2 ** 20, 0)} MiB)`,
   ];
@@ -450,6 +444,14 @@ interface Child {
   /** The server's event-loop delay since the last call (ms): how long a ready request could wait for the CPU there. */
   loopDelay(): Promise<LoopDelay>;
   stop(): Promise<void>;
+}
+
+/** Time in the server per request kind, as the bench prints it. */
+function inServerText(loop: LoopDelay): string {
+  return Object.entries(loop.inServer)
+    .filter(([k]) => k !== 'other')
+    .map(([k, v]) => `${k} ${fmt(v.p50, 0)} / ${fmt(v.p99, 0)} ms`)
+    .join(', ');
 }
 
 interface LoopDelay {

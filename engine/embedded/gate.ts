@@ -31,7 +31,6 @@ interface Waiter {
 export class PriorityGate {
   private active = 0;
   private readonly queues: Waiter[][] = [[], [], []];
-  private waitingCount = 0;
 
   constructor(
     readonly slots: number,
@@ -42,7 +41,7 @@ export class PriorityGate {
 
   /** Runs `fn` in a slot: at once when one is free and nobody waits, else when it is this waiter's turn (or maxWaitMs has passed). */
   async run<T>(priority: Priority, fn: () => Promise<T>): Promise<T> {
-    if (this.active < this.slots && this.waitingCount === 0) this.active++;
+    if (this.active < this.slots && this.waiting === 0) this.active++;
     else await this.wait(priority);
     try {
       return await fn();
@@ -57,8 +56,9 @@ export class PriorityGate {
     return this.active;
   }
 
+  /** Operations waiting for a slot. */
   get waiting(): number {
-    return this.waitingCount;
+    return this.queues.reduce((n, q) => n + q.length, 0);
   }
 
   private wait(priority: Priority): Promise<void> {
@@ -67,7 +67,6 @@ export class PriorityGate {
       const waiter: Waiter = {
         grant: () => {
           clearTimeout(waiter.timeout);
-          this.waitingCount--;
           this.active++;
           resolve();
         },
@@ -79,12 +78,11 @@ export class PriorityGate {
         }, this.maxWaitMs),
       };
       queue.push(waiter);
-      this.waitingCount++;
     });
   }
 
   private grantNext(): void {
-    while (this.active < this.slots && this.waitingCount > 0) {
+    while (this.active < this.slots) {
       const queue = this.queues.find((q) => q.length > 0);
       if (!queue) return;
       (queue.shift() as Waiter).grant();
