@@ -119,6 +119,14 @@ async function writeOrder(conn: Connection, id: string, update: UpdateQuery<Work
   });
 }
 
+/** What a deadline edit may carry into its write beside the list (one write per user-task event). */
+interface DeadlineWriteExtras {
+  /** Registered on the order (`timelineIds`) in the same write; the entry is written after it. */
+  timelineId?: Types.ObjectId;
+  /** Stamped once: only when the order has no `signedAt` yet (markSigned). */
+  signedAt?: Date;
+}
+
 export interface TaskDeadlineInput {
   taskKey: string;
   name: string;
@@ -290,9 +298,14 @@ export class MongoOrderStore implements OrderStore {
     });
   }
 
-  /** Opens the deadline of one user task (idempotent by task key). */
-  async openTaskDeadline(id: string, input: TaskDeadlineInput): Promise<void> {
-    await this.editDeadlines(id, (list) => {
+  /**
+   * Opens the deadline of one user task (idempotent by task key). With `timeline`, the
+   * entry's id goes into the same write and the entry is written after it (one write of
+   * the order per task event instead of two).
+   */
+  async openTaskDeadline(id: string, input: TaskDeadlineInput, timeline?: TimelineInput): Promise<void> {
+    const also = timeline ? { timelineId: new Types.ObjectId() } : {};
+    const written = await this.editDeadlines(id, (list) => {
       const existing = list.find((d) => d.taskKey === input.taskKey);
       if (existing) {
         if (!isOpen(existing) || existing.dueAt.getTime() === input.dueAt.getTime()) return false;
@@ -325,7 +338,8 @@ export class MongoOrderStore implements OrderStore {
         canceledAt: null,
       });
       return true;
-    });
+    }, also);
+    if (timeline) await this.addTimeline(id, timeline, written.timelineId);
   }
 
   /**
@@ -344,8 +358,13 @@ export class MongoOrderStore implements OrderStore {
     outcome: 'met' | 'breached' | 'canceled',
     at: Date,
     fallback?: { name: string; dueAt: Date },
+    also: { timeline?: TimelineInput; signedAt?: Date } = {},
   ): Promise<void> {
-    await this.editDeadlines(id, (list) => {
+    const extras: DeadlineWriteExtras = {
+      ...(also.timeline ? { timelineId: new Types.ObjectId() } : {}),
+      ...(also.signedAt ? { signedAt: also.signedAt } : {}),
+    };
+    const written = await this.editDeadlines(id, (list) => {
       let d = list.find((x) => x.taskKey === taskKey);
       if (!d && fallback) {
         // The `created` event was lost or arrives later: record the deadline now.
@@ -360,7 +379,8 @@ export class MongoOrderStore implements OrderStore {
       } else if (outcome === 'breached') d.breached = true;
       else d.canceledAt = at;
       return true;
-    });
+    }, extras);
+    if (also.timeline) await this.addTimeline(id, also.timeline, written.timelineId);
   }
 
   /** Sets `signedAt` once (the unit signed for the order, 签收). */
@@ -384,38 +404,50 @@ export class MongoOrderStore implements OrderStore {
    * not replace, so the edit is made again on the list it replaced
    * ('before'), restoring that list when the edit no longer applies.
    */
-  private async editDeadlines(id: string, edit: (list: Deadline[]) => boolean): Promise<void> {
+  private async editDeadlines(id: string, edit: (list: Deadline[]) => boolean, extras: DeadlineWriteExtras = {}): Promise<{ timelineId?: Types.ObjectId }> {
     if (!isObjectIdLike(id)) throw new OrderNotFoundError(id);
-    await this.lock.run(id, async () => {
+    return this.lock.run(id, async () => {
       const inFilter = await guardsInFilter(this.conn);
       const read = async () => {
         const doc = await this.models.WorkOrder.findById(id).lean<OrderRecord>();
         if (!doc) throw new OrderNotFoundError(id);
         return doc;
       };
-      const doc = await read();
+      let doc = await read();
       /** The list the next write is computed from, and the version it had. */
       let base: Deadline[] = doc.deadlines ?? [];
       let version = doc.version;
       /** A list of ours went onto another list: the next write must happen even if the edit is a no-op. */
       let mustRewrite = false;
+      /** The extras go into the first write that lands, once. */
+      let extrasPending = extras.timelineId !== undefined || extras.signedAt !== undefined;
+      const done = { ...(extras.timelineId ? { timelineId: extras.timelineId } : {}) };
       for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
         const list: Deadline[] = base.map((d) => ({ ...d }));
         const changed = edit(list);
-        if (!changed && !mustRewrite) return;
-        const before = await this.models.WorkOrder.findOneAndUpdate(
-          inFilter ? { _id: id, version } : { _id: id },
-          { $set: { deadlines: changed ? list : base }, $inc: { version: 1 } },
-          { returnDocument: 'before' },
-        ).lean<OrderRecord>();
+        if (!changed && !mustRewrite && !extrasPending) return done;
+        const set: Record<string, unknown> = {};
+        if (changed || mustRewrite) set.deadlines = changed ? list : base;
+        const update: UpdateQuery<WorkOrderDoc> = { $inc: { version: 1 } };
+        if (extrasPending) {
+          // signedAt once (guarded like markSigned: by the document the write goes onto, its version in the filter on MongoDB).
+          if (extras.signedAt && doc.signedAt == null) set.signedAt = extras.signedAt;
+          if (extras.timelineId) update.$push = { timelineIds: extras.timelineId };
+        }
+        if (Object.keys(set).length > 0) update.$set = set;
+        const before = await this.models.WorkOrder.findOneAndUpdate(inFilter ? { _id: id, version } : { _id: id }, update, {
+          returnDocument: 'before',
+        }).lean<OrderRecord>();
         if (!before) {
-          const fresh = await read();
-          base = fresh.deadlines ?? [];
-          version = fresh.version;
+          doc = await read();
+          base = doc.deadlines ?? [];
+          version = doc.version;
           mustRewrite = false;
           continue;
         }
-        if (before.version === version || sameDeadlines(before.deadlines ?? [], base)) return;
+        extrasPending = false;
+        // No list written (only the extras): nothing of ours went onto another list.
+        if (set.deadlines === undefined || before.version === version || sameDeadlines(before.deadlines ?? [], base)) return done;
         base = before.deadlines ?? [];
         version = before.version + 1;
         mustRewrite = true;

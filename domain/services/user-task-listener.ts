@@ -52,47 +52,55 @@ export function createUserTaskListener(deps: UserTaskListenerDeps): UserTaskList
     const name = task.kind || task.elementId;
     try {
       switch (event.type) {
+        // One write of the order per event: the deadline, `signedAt` and the timeline entry's id together.
         case 'created': {
-          if (dueAt) await orders.openTaskDeadline(orderId, { taskKey: task.key, name, dueAt });
           const who = [...task.candidateGroups, ...task.candidateUsers].join(', ');
-          await orders.addTimeline(orderId, {
+          const entry = {
             key: `task:${task.key}:created`,
             type: 'task-created',
             actor: 'system',
             note: `${label(task)} opened${who ? ` for ${who}` : ''}${dueAt ? `, due ${dueAt.toISOString()}` : ''}`,
             elementId: task.elementId,
             at: parseDate(task.createdAt) ?? now(),
-          });
+          };
+          if (dueAt) await orders.openTaskDeadline(orderId, { taskKey: task.key, name, dueAt }, entry);
+          else await orders.addTimeline(orderId, entry);
           return;
         }
         case 'completed': {
           const at = parseDate(task.completedAt) ?? now();
-          if (dueAt) await orders.closeTaskDeadline(orderId, task.key, 'met', at, { name, dueAt });
-          if (task.kind === 'sign-off') await orders.markSigned(orderId, at);
           const actor = task.completedBy ?? task.assignee ?? 'unknown';
           const late = dueAt && at.getTime() > dueAt.getTime();
-          await orders.addTimeline(orderId, {
+          const entry = {
             key: `task:${task.key}:completed`,
             type: 'task-completed',
             actor,
             note: `${label(task)} completed by ${actor}${late ? ' after its deadline' : ''}`,
             elementId: task.elementId,
             at,
-          });
+          };
+          const signedAt = task.kind === 'sign-off' ? at : undefined;
+          if (dueAt) {
+            await orders.closeTaskDeadline(orderId, task.key, 'met', at, { name, dueAt }, { timeline: entry, ...(signedAt ? { signedAt } : {}) });
+            return;
+          }
+          if (signedAt) await orders.markSigned(orderId, signedAt);
+          await orders.addTimeline(orderId, entry);
           return;
         }
         case 'canceled': {
           const at = parseDate(task.completedAt) ?? now();
           const escalated = dueAt !== undefined && at.getTime() >= dueAt.getTime();
-          if (dueAt) await orders.closeTaskDeadline(orderId, task.key, escalated ? 'breached' : 'canceled', at, { name, dueAt });
-          await orders.addTimeline(orderId, {
+          const entry = {
             key: `task:${task.key}:canceled`,
             type: escalated ? 'escalation' : 'task-canceled',
             actor: 'system',
             note: escalated ? `${label(task)} not done in time: deadline breached, escalated` : `${label(task)} canceled`,
             elementId: task.elementId,
             at,
-          });
+          };
+          if (dueAt) await orders.closeTaskDeadline(orderId, task.key, escalated ? 'breached' : 'canceled', at, { name, dueAt }, { timeline: entry });
+          else await orders.addTimeline(orderId, entry);
           return;
         }
       }

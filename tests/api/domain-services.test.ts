@@ -2,7 +2,7 @@
  * The MongoDB domain services behind the ports: idempotent under
  * at-least-once delivery (the same job or task event twice writes once).
  */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { getModels, initModels } from '../../domain/models.js';
 import { createUserTaskListener, MongoDirectory, MongoOrderStore, OutboxNotifier, seedDemo } from '../../domain/services/index.js';
 import type { UserTask } from '../../engine/port.js';
@@ -131,6 +131,33 @@ describe('user-task listener: deadlines and timeline, at least once', () => {
     const feedback = (await getModels(db.connection).WorkOrder.findById(orderId).lean())?.deadlines.filter((d) => d.dueAt.getTime() === due.getTime());
     expect(feedback).toHaveLength(1);
     expect(feedback?.[0]).toMatchObject({ name: 'feedback', taskKey: 'task-6', metAt: null, breached: false });
+  });
+
+  it('each task event is one write of the order: deadline, signedAt and the entry\'s id together, the entry readable by that id', async () => {
+    const m = getModels(db.connection);
+    const listener = createUserTaskListener({ orders: new MongoOrderStore(db.connection, () => now), now: () => now });
+    const fresh = await m.WorkOrder.create(reportedRepairOrder('BX-20261123-9002', now, { timelineIds: [], timelineIndexed: true }));
+    const id = String(fresh._id);
+    const writes = vi.spyOn(m.WorkOrder, 'findOneAndUpdate');
+    try {
+      await listener({ type: 'created', task: task({ key: 'task-w', businessKey: id }) });
+      expect(writes).toHaveBeenCalledTimes(1);
+      const signedAt = new Date(now.getTime() + 60_000);
+      await listener({ type: 'completed', task: task({ key: 'task-w', businessKey: id, state: 'completed', completedAt: signedAt.toISOString(), completedBy: 'unitA1' }) });
+      expect(writes).toHaveBeenCalledTimes(2);
+      // delivered again: the deadline and signedAt stay, no second entry
+      await listener({ type: 'completed', task: task({ key: 'task-w', businessKey: id, state: 'completed', completedAt: new Date(now.getTime() + 120_000).toISOString(), completedBy: 'unitA1' }) });
+      const order = (await m.WorkOrder.findById(id).lean())!;
+      expect(order.signedAt).toEqual(signedAt);
+      expect(order.deadlines.filter((d) => d.taskKey === 'task-w')).toMatchObject([{ name: 'sign-off', metAt: signedAt, breached: false }]);
+      const entries = await m.Timeline.find({ workOrderId: id }).lean();
+      expect(entries.map((e) => e.key).sort()).toEqual(['task:task-w:completed', 'task:task-w:created']);
+      // every entry is registered on the order (the order view reads them by these ids)
+      const registered = new Set((order.timelineIds ?? []).map(String));
+      for (const e of entries) expect(registered.has(String(e._id))).toBe(true);
+    } finally {
+      writes.mockRestore();
+    }
   });
 
   it('tasks of processes without a work order are ignored', async () => {
