@@ -41,12 +41,25 @@ export interface DeadlineInput {
   dueAt: Date;
 }
 
+export interface DeadlineClose {
+  name: string;
+  outcome: 'met' | 'breached';
+  at: Date;
+}
+
 export interface OrderPatch {
   status?: OrderStatus;
   assignedUnitId?: string | null;
   technicianId?: string | null;
   /** Business fields kept on the order (priority, responsibility, fees ...). */
   fields?: Record<string, unknown>;
+  /**
+   * Named deadlines closed (as closeDeadline), then opened or moved (as
+   * openDeadline), in the same write as the rest of the patch: applied once
+   * with it, and never without it.
+   */
+  closeDeadlines?: DeadlineClose[];
+  openDeadlines?: DeadlineInput[];
 }
 
 export interface WorkOrderSummary {

@@ -24,12 +24,12 @@ export default defineWorker({
   output,
   async run({ job, vars, deps, now }) {
     const calendar = await calendarOf(deps, vars.communityId);
-    await deps.orders.closeDeadline(vars.workOrderId, 'return-visit', outcomeAt(now, vars.returnVisitDueAt), now);
     await deps.orders.update(
       vars.workOrderId,
       {
         status: 'closed',
         fields: { satisfied: vars.satisfied, satisfaction: vars.rating ?? null, returnVisitComment: vars.comment ?? null, closedAt: now.toISOString() },
+        closeDeadlines: [{ name: 'return-visit', outcome: outcomeAt(now, vars.returnVisitDueAt), at: now }],
       },
       {
         key: `${job.key}:closed`,

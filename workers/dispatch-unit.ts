@@ -45,16 +45,15 @@ export default defineWorker({
     const deadline = stage === 'first' ? ('sign-off' as const) : ('second-unit-sign-off' as const);
     const cls = repairClassOf(vars.priority);
 
-    if (stage === 'second') {
-      // R-REP-2: the first unit did not sign in time.
-      await deps.orders.closeDeadline(vars.workOrderId, 'sign-off', 'breached', now);
-    }
     await deps.orders.update(
       vars.workOrderId,
       {
         status: 'dispatched',
         assignedUnitId: unitId,
         fields: { priority: vars.priority, responsibility: vars.responsibility ?? null, repairClass: cls, dispatchStage: stage },
+        // R-REP-2: at the second stage the first unit did not sign in time.
+        closeDeadlines: stage === 'second' ? [{ name: 'sign-off', outcome: 'breached', at: now }] : [],
+        openDeadlines: [{ name: deadline, dueAt }],
       },
       {
         key: `${job.key}:dispatched`,
@@ -64,7 +63,6 @@ export default defineWorker({
         note: `${stage === 'first' ? '派单' : '派第二维修单位'} dispatched to ${unit?.name ?? unitId} (${stage}); 签收时限 sign off by ${localTime(dueAt, calendar)}`,
       },
     );
-    await deps.orders.openDeadline(vars.workOrderId, { name: deadline, dueAt });
     await deps.notifier.send({
       key: `${job.key}:unit:${unitId}`,
       workOrderId: vars.workOrderId,

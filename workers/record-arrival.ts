@@ -27,10 +27,9 @@ export default defineWorker({
     const reported = vars.arrivedAt ? date(vars.arrivedAt) : now;
     const arrivedAt = reported.getTime() > now.getTime() ? now : reported;
     const outcome = outcomeAt(arrivedAt, vars.arrivalCheckAt);
-    await deps.orders.closeDeadline(vars.workOrderId, 'arrival', outcome, arrivedAt);
     await deps.orders.update(
       vars.workOrderId,
-      { status: 'on-site', fields: { arrivedAt: arrivedAt.toISOString() } },
+      { status: 'on-site', fields: { arrivedAt: arrivedAt.toISOString() }, closeDeadlines: [{ name: 'arrival', outcome, at: arrivedAt }] },
       {
         key: `${job.key}:on-site`,
         type: 'on-site',

@@ -29,14 +29,20 @@ export default defineWorker({
   async run({ job, vars, deps, headers, now }) {
     const calendar = await calendarOf(deps, vars.communityId);
     const signedOrderDueAt = plus(now, headers.duration('signedOrderWithin'), calendar);
-    await deps.orders.closeDeadline(vars.workOrderId, 'feedback', outcomeAt(now, vars.feedbackDueAt), now);
-    await deps.orders.closeDeadline(vars.workOrderId, 'completion', outcomeAt(now, vars.completionDueAt), now);
     const fields: Record<string, unknown> = { result: 'repaired', resolvedAt: now.toISOString() };
     if (vars.actualItem) fields['actualItem'] = vars.actualItem;
     if (vars.fee !== undefined && vars.fee !== null) fields['fee'] = vars.fee;
     await deps.orders.update(
       vars.workOrderId,
-      { status: 'resolved', fields },
+      {
+        status: 'resolved',
+        fields,
+        closeDeadlines: [
+          { name: 'feedback', outcome: outcomeAt(now, vars.feedbackDueAt), at: now },
+          { name: 'completion', outcome: outcomeAt(now, vars.completionDueAt), at: now },
+        ],
+        openDeadlines: [{ name: 'signed-order', dueAt: signedOrderDueAt }],
+      },
       {
         key: `${job.key}:resolved`,
         type: 'resolved',
@@ -45,7 +51,6 @@ export default defineWorker({
         note: `已修复 repaired${vars.actualItem ? `: ${vars.actualItem}` : ''}${vars.fee ? `, 费用 fee ${vars.fee} 元` : ''}`,
       },
     );
-    await deps.orders.openDeadline(vars.workOrderId, { name: 'signed-order', dueAt: signedOrderDueAt });
     await deps.notifier.send({
       key: `${job.key}:resident`,
       workOrderId: vars.workOrderId,

@@ -29,10 +29,13 @@ export default defineWorker({
     const calendar = await calendarOf(deps, vars.communityId);
     const returnVisitDueAt = plus(now, headers.duration('returnVisitWithin'), calendar);
     const rated = { quality: vars.quality ?? null, timeliness: vars.timeliness ?? null, attitude: vars.attitude ?? null };
-    await deps.orders.closeDeadline(vars.workOrderId, 'signed-order', outcomeAt(now, vars.signedOrderDueAt), now);
     await deps.orders.update(
       vars.workOrderId,
-      { fields: { rating: rated, signedOrderReturnedAt: now.toISOString() } },
+      {
+        fields: { rating: rated, signedOrderReturnedAt: now.toISOString() },
+        closeDeadlines: [{ name: 'signed-order', outcome: outcomeAt(now, vars.signedOrderDueAt), at: now }],
+        openDeadlines: [{ name: 'return-visit', dueAt: returnVisitDueAt }],
+      },
       {
         key: `${job.key}:signed-order`,
         type: 'signed-order-returned',
@@ -41,7 +44,6 @@ export default defineWorker({
         note: `住户签字评价 resident signed: 质量 quality ${rated.quality ?? '-'}, 及时 timeliness ${rated.timeliness ?? '-'}, 态度 attitude ${rated.attitude ?? '-'}`,
       },
     );
-    await deps.orders.openDeadline(vars.workOrderId, { name: 'return-visit', dueAt: returnVisitDueAt });
     return { signedOrderReturnedAt: iso(now, calendar), returnVisitDueAt: iso(returnVisitDueAt, calendar) };
   },
 });

@@ -49,12 +49,13 @@ export default defineWorker({
     const unit = vars.currentUnitId ? await deps.directory.unit(vars.currentUnitId) : undefined;
     const unitName = unit?.name ?? vars.currentUnitId ?? '维修单位';
 
-    await deps.orders.closeDeadline(vars.workOrderId, 'contact-resident', outcomeAt(now, vars.contactDueAt), now);
     await deps.orders.update(
       vars.workOrderId,
       {
         status: 'scheduled',
         fields: { agreedArrivalAt: iso(agreed, calendar), arrivalDueAt: iso(arrivalDueAt, calendar), callbackNeeded },
+        closeDeadlines: [{ name: 'contact-resident', outcome: outcomeAt(now, vars.contactDueAt), at: now }],
+        openDeadlines: [{ name: 'arrival', dueAt: arrivalCheckAt }],
       },
       {
         key: `${job.key}:scheduled`,
@@ -64,7 +65,6 @@ export default defineWorker({
         note: `约定上门 agreed arrival ${localTime(agreed, calendar)}; 到场时限 limit ${localTime(arrivalDueAt, calendar)}`,
       },
     );
-    await deps.orders.openDeadline(vars.workOrderId, { name: 'arrival', dueAt: arrivalCheckAt });
     if (callbackNeeded) {
       // R-REP-7: the unit reports the later agreed time; the platform calls the resident back then.
       await deps.orders.addTimeline(vars.workOrderId, {

@@ -55,12 +55,14 @@ export default defineWorker({
     const reason = status === 'withdrawn' && vars.withdrawalReason ? REASONS[vars.withdrawalReason] : undefined;
     const note = [headers.optional('note') ?? `状态 status ${status}`, reason].filter(Boolean).join(': ');
 
-    for (const name of deadlines as (typeof DEADLINE_NAMES)[number][]) {
-      await deps.orders.closeDeadline(vars.workOrderId, name, outcomeAt(now, vars[DEADLINE_DUE_VARIABLE[name]]), now);
-    }
+    const closeDeadlines = (deadlines as (typeof DEADLINE_NAMES)[number][]).map((name) => ({
+      name,
+      outcome: outcomeAt(now, vars[DEADLINE_DUE_VARIABLE[name]]),
+      at: now,
+    }));
     await deps.orders.update(
       vars.workOrderId,
-      { status, fields: reason ? { withdrawalReason: vars.withdrawalReason } : {} },
+      { status, fields: reason ? { withdrawalReason: vars.withdrawalReason } : {}, closeDeadlines },
       { key: `${job.key}:status`, type: headers.optional('timelineType') ?? 'status-changed', actor: 'system', elementId: job.elementId, note },
     );
     const text = fill(headers.optional('notifyText') ?? note, vars);

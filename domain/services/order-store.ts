@@ -226,8 +226,26 @@ export class MongoOrderStore implements OrderStore {
     const update: UpdateQuery<WorkOrderDoc> = { $inc: { version: 1 } };
     if (Object.keys(set).length > 0) update.$set = set;
     const timelineId = new Types.ObjectId();
+    const closes = patch.closeDeadlines ?? [];
+    const opens = patch.openDeadlines ?? [];
+    const withDeadlines = closes.length > 0 || opens.length > 0;
+    if (withDeadlines && !timeline) {
+      // No key to apply it once by: the deadline edits one after another around the patch, as separate calls would.
+      for (const c of closes) await this.closeDeadline(id, c.name, c.outcome, c.at);
+      await this.update(id, { ...patch, closeDeadlines: [], openDeadlines: [] });
+      for (const o of opens) await this.openDeadline(id, o);
+      return;
+    }
     let result: OrderWriteResult;
-    if (timeline) {
+    if (timeline && withDeadlines) {
+      update.$push = { appliedKeys: timeline.key, timelineIds: timelineId };
+      result = await this.writePatchWithDeadlines(id, timeline.key, update, (list) => {
+        let changed = false;
+        for (const c of closes) changed = closeNamed(list, c.name, c.outcome, c.at) || changed;
+        for (const o of opens) changed = openNamed(list, o) || changed;
+        return changed;
+      });
+    } else if (timeline) {
       // The entry's id is registered with the patch (read by id: no timeline scan).
       update.$push = { appliedKeys: timeline.key, timelineIds: timelineId };
       // Applied once per key: a redelivered job must not re-apply an old patch.
@@ -273,29 +291,51 @@ export class MongoOrderStore implements OrderStore {
     }
   }
 
+  /**
+   * A patch applied once per key (`appliedKeys`) together with edits of the
+   * deadline list, in one write: under the order's lock, read by `_id`, check
+   * the key, edit the list, write by `_id` (with the `version` read in the
+   * filter on MongoDB, where a miss means another process wrote first: read
+   * again). On FerretDB a writer outside the lock may have come in between
+   * (another version in 'before'); it does not write the deadline list, but
+   * if the list it went onto differs all the same, the edits are made again
+   * on that list (as editDeadlines does).
+   */
+  private async writePatchWithDeadlines(id: string, key: string, update: UpdateQuery<WorkOrderDoc>, edit: (list: Deadline[]) => boolean): Promise<OrderWriteResult> {
+    return this.lock.run(id, async () => {
+      const inFilter = await guardsInFilter(this.conn);
+      for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+        const doc = await this.models.WorkOrder.findById(id).lean<OrderRecord>();
+        if (!doc) return { outcome: 'missing' };
+        if ((doc.appliedKeys ?? []).includes(key)) return { outcome: 'guard-failed', doc };
+        const base = doc.deadlines ?? [];
+        const list = base.map((d) => ({ ...d }));
+        const changed = edit(list);
+        const write: UpdateQuery<WorkOrderDoc> = changed ? { ...update, $set: { ...(update.$set ?? {}), deadlines: list } } : update;
+        const before = await this.models.WorkOrder.findOneAndUpdate(inFilter ? { _id: id, version: doc.version } : { _id: id }, write, {
+          returnDocument: 'before',
+        }).lean<OrderRecord>();
+        if (!before) continue;
+        if ((before.appliedKeys ?? []).includes(key)) throw new Error(`work order ${id}: a patch went onto a version (${before.version}) that had applied its key already`);
+        if (changed && before.version !== doc.version && !sameDeadlines(before.deadlines ?? [], base)) {
+          const again = (before.deadlines ?? []).map((d) => ({ ...d }));
+          edit(again);
+          await this.models.WorkOrder.findOneAndUpdate({ _id: id }, { $set: { deadlines: again }, $inc: { version: 1 } }).lean();
+        }
+        return { outcome: 'written', before };
+      }
+      throw new Error(`work order ${id}: too many concurrent updates`);
+    });
+  }
+
   /** Opens a named deadline, or moves the open one of that name. */
   async openDeadline(id: string, deadline: DeadlineInput): Promise<void> {
-    await this.editDeadlines(id, (list) => {
-      const open = findLast(list, (d) => d.name === deadline.name && isOpen(d));
-      if (open) {
-        if (open.dueAt.getTime() === deadline.dueAt.getTime()) return false;
-        open.dueAt = deadline.dueAt;
-        return true;
-      }
-      list.push({ name: deadline.name, dueAt: deadline.dueAt, metAt: null, breached: false, canceledAt: null });
-      return true;
-    });
+    await this.editDeadlines(id, (list) => openNamed(list, deadline));
   }
 
   /** Closes the latest open deadline of that name; closing a closed one is a no-op. */
   async closeDeadline(id: string, name: string, outcome: 'met' | 'breached', at: Date): Promise<void> {
-    await this.editDeadlines(id, (list) => {
-      const open = findLast(list, (d) => d.name === name && isOpen(d));
-      if (!open) return false;
-      if (outcome === 'met') open.metAt = at;
-      else open.breached = true;
-      return true;
-    });
+    await this.editDeadlines(id, (list) => closeNamed(list, name, outcome, at));
   }
 
   /**
@@ -455,6 +495,27 @@ export class MongoOrderStore implements OrderStore {
       throw new Error(`work order ${id}: too many concurrent deadline updates`);
     });
   }
+}
+
+/** Opens a named deadline in the list, or moves the open one of that name; false when nothing changed. */
+function openNamed(list: Deadline[], deadline: DeadlineInput): boolean {
+  const open = findLast(list, (d) => d.name === deadline.name && isOpen(d));
+  if (open) {
+    if (open.dueAt.getTime() === deadline.dueAt.getTime()) return false;
+    open.dueAt = deadline.dueAt;
+    return true;
+  }
+  list.push({ name: deadline.name, dueAt: deadline.dueAt, metAt: null, breached: false, canceledAt: null });
+  return true;
+}
+
+/** Closes the latest open deadline of that name in the list; false when there is none. */
+function closeNamed(list: Deadline[], name: string, outcome: 'met' | 'breached', at: Date): boolean {
+  const open = findLast(list, (d) => d.name === name && isOpen(d));
+  if (!open) return false;
+  if (outcome === 'met') open.metAt = at;
+  else open.breached = true;
+  return true;
 }
 
 function sameDeadlines(a: Deadline[], b: Deadline[]): boolean {

@@ -58,6 +58,42 @@ describe('OrderStore (MongoDB)', () => {
     expect(await getModels(db.connection).Timeline.countDocuments({ workOrderId: orderId, key: 'job-42' })).toBe(1);
   });
 
+  it('a patch carrying deadline edits is one write, applied once with the patch', async () => {
+    const m = getModels(db.connection);
+    const store = new MongoOrderStore(db.connection, () => now);
+    const fresh = await m.WorkOrder.create(reportedRepairOrder('BX-20261123-9003', now, { timelineIds: [], timelineIndexed: true }));
+    const id = String(fresh._id);
+    const contactDue = new Date(now.getTime() + 600_000);
+    await store.openDeadline(id, { name: 'contact-resident', dueAt: contactDue });
+    const arrivalDue = new Date(now.getTime() + 3_600_000);
+    const patch = {
+      status: 'scheduled' as const,
+      closeDeadlines: [{ name: 'contact-resident', outcome: 'met' as const, at: now }],
+      openDeadlines: [{ name: 'arrival', dueAt: arrivalDue }],
+    };
+    const entry = { key: 'job-77:scheduled', type: 'scheduled', actor: 'system', note: 'agreed' };
+    const writes = vi.spyOn(m.WorkOrder, 'findOneAndUpdate');
+    try {
+      await store.update(id, patch, entry);
+      expect(writes).toHaveBeenCalledTimes(1);
+    } finally {
+      writes.mockRestore();
+    }
+    // the worker's arrival deadline is met; a redelivery of the same job must not open a second one
+    await store.closeDeadline(id, 'arrival', 'met', now);
+    await store.update(id, patch, entry);
+    const order = (await m.WorkOrder.findById(id).lean())!;
+    expect(order.status).toBe('scheduled');
+    expect(order.deadlines.map((d) => ({ name: d.name, met: d.metAt !== null }))).toEqual([
+      { name: 'contact-resident', met: true },
+      { name: 'arrival', met: true },
+    ]);
+    expect(order.deadlines[1].dueAt).toEqual(arrivalDue);
+    const entries = await m.Timeline.find({ workOrderId: id, key: 'job-77:scheduled' }).lean();
+    expect(entries).toHaveLength(1);
+    expect((order.timelineIds ?? []).map(String)).toContain(String(entries[0]._id));
+  });
+
   it('named deadlines open, move, close once', async () => {
     const store = new MongoOrderStore(db.connection, () => now);
     const due = new Date(now.getTime() + 3_600_000);

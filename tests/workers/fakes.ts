@@ -43,6 +43,8 @@ export class FakeOrders implements OrderStore {
     if (patch.status) order.status = patch.status;
     if (patch.assignedUnitId !== undefined) order.assignedUnitId = patch.assignedUnitId;
     Object.assign(order.fields, patch.fields ?? {});
+    for (const c of patch.closeDeadlines ?? []) await this.closeDeadline(id, c.name, c.outcome, c.at);
+    for (const o of patch.openDeadlines ?? []) await this.openDeadline(id, o);
     if (timeline) await this.addTimeline(id, timeline);
   }
 
