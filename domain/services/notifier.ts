@@ -12,7 +12,8 @@ import { getModels, type Models } from '../models.js';
 import type { NotificationInput, Notifier } from '../ports.js';
 import type { WorkOrderDoc } from '../work-order.model.js';
 import { systemNow, type Now } from './clock.js';
-import { isDuplicateKey, isObjectIdLike, MongoOrderStore } from './order-store.js';
+import { guardsInFilter } from './order-lock.js';
+import { isDuplicateKey, isObjectIdLike, MongoOrderStore, readOrder } from './order-store.js';
 
 /** What a message to the resident needs of the order. */
 type ResidentOf = Pick<WorkOrderDoc, 'reporter' | 'reporterUserId'>;
@@ -22,7 +23,7 @@ export class OutboxNotifier implements Notifier {
   private readonly orders: MongoOrderStore;
 
   constructor(
-    conn: Connection,
+    private readonly conn: Connection,
     private readonly now: Now = systemNow,
     /** Delivery per channel; without one the stored entry is the message. */
     private readonly channels: Partial<Record<ChannelName, NotificationChannel>> = {},
@@ -33,10 +34,10 @@ export class OutboxNotifier implements Notifier {
 
   async send(message: NotificationInput): Promise<void> {
     const at = this.now();
-    // The whole order by `_id`: FerretDB's index (with a projection it scans the collection); read once for recipient and phone.
+    // The whole order by `_id` (FerretDB's index; with a projection it scans the collection), or as this process last wrote it (order-cache.ts); read once for recipient and phone.
     const order =
       message.to === 'resident' && message.workOrderId && isObjectIdLike(message.workOrderId)
-        ? await this.models.WorkOrder.findById(message.workOrderId).lean<ResidentOf>()
+        ? await readOrder(this.conn, message.workOrderId, !(await guardsInFilter(this.conn)))
         : null;
     const recipientUserId = order?.reporterUserId ?? undefined;
     let created: { _id: unknown } | undefined;

@@ -29,6 +29,7 @@ import type {
 } from '../ports.js';
 import type { Deadline, WorkOrderDoc } from '../work-order.model.js';
 import { systemNow, type Now } from './clock.js';
+import { orderCacheOf } from './order-cache.js';
 import { guardsInFilter, orderLockOf, type KeyedLock } from './order-lock.js';
 
 /**
@@ -73,6 +74,22 @@ export type OrderWriteResult =
   | { outcome: 'guard-failed'; doc: OrderRecord }
   | { outcome: 'missing' };
 
+/**
+ * The order by `_id`; where this process is the one writer of its orders
+ * (`cached`: FerretDB, guards not in the filter) from the order cache when it
+ * holds it (order-cache.ts).
+ */
+export async function readOrder(conn: Connection, id: string, cached: boolean): Promise<OrderRecord | null> {
+  const load = () => getModels(conn).WorkOrder.findById(id).lean<OrderRecord>();
+  return cached ? orderCacheOf(conn).read(id, load) : load();
+}
+
+/** One `findOneAndUpdate` returning the order as it was before; with `cached`, the order it produced is kept (order-cache.ts). */
+async function updateOrder(conn: Connection, id: string, filter: Record<string, unknown>, update: UpdateQuery<WorkOrderDoc>, cached: boolean): Promise<OrderRecord | null> {
+  const run = () => getModels(conn).WorkOrder.findOneAndUpdate(filter, update, { returnDocument: 'before' }).lean<OrderRecord>();
+  return cached ? orderCacheOf(conn).write(id, update as Record<string, unknown>, run) : run();
+}
+
 /** Attempts of one guarded write before it gives up (MongoDB: other processes kept changing the order). */
 const MAX_ATTEMPTS = 20;
 
@@ -93,15 +110,14 @@ const MAX_ATTEMPTS = 20;
  * read — read again, as the filtered write alone did before.
  */
 export async function writeOrderIf(conn: Connection, id: string, guard: OrderGuard, update: UpdateQuery<WorkOrderDoc>): Promise<OrderWriteResult> {
-  const { WorkOrder } = getModels(conn);
   return orderLockOf(conn).run(id, async () => {
     const inFilter = await guardsInFilter(conn);
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const doc = await WorkOrder.findById(id).lean<OrderRecord>();
+      const doc = await readOrder(conn, id, !inFilter);
       if (!doc) return { outcome: 'missing' };
       if (!guard.holds(doc)) return { outcome: 'guard-failed', doc };
       const filter = inFilter ? { ...guard.filter, _id: id } : { _id: id };
-      const before = await WorkOrder.findOneAndUpdate(filter, update, { returnDocument: 'before' }).lean<OrderRecord>();
+      const before = await updateOrder(conn, id, filter, update, !inFilter);
       if (!before) continue;
       if (!guard.holds(before)) throw new Error(`work order ${id}: an update went onto a version (${before.version}) its guard did not hold for`);
       return { outcome: 'written', before };
@@ -112,9 +128,8 @@ export async function writeOrderIf(conn: Connection, id: string, guard: OrderGua
 
 /** An update with no condition, by `_id`, in line with the guarded writes of the order (its lock). */
 async function writeOrder(conn: Connection, id: string, update: UpdateQuery<WorkOrderDoc>): Promise<OrderWriteResult> {
-  const { WorkOrder } = getModels(conn);
   return orderLockOf(conn).run(id, async () => {
-    const before = await WorkOrder.findOneAndUpdate({ _id: id }, update, { returnDocument: 'before' }).lean<OrderRecord>();
+    const before = await updateOrder(conn, id, { _id: id }, update, !(await guardsInFilter(conn)));
     return before ? { outcome: 'written', before } : { outcome: 'missing' };
   });
 }
@@ -192,7 +207,7 @@ export class MongoOrderStore implements OrderStore {
 
   async get(id: string): Promise<WorkOrderSummary | undefined> {
     if (!isObjectIdLike(id)) return undefined;
-    const doc = await this.models.WorkOrder.findById(id).lean();
+    const doc = await readOrder(this.conn, id, !(await guardsInFilter(this.conn)));
     if (!doc) return undefined;
     return {
       id: String(doc._id),
@@ -273,7 +288,7 @@ export class MongoOrderStore implements OrderStore {
     let _id = registeredId;
     if (!_id && isObjectIdLike(id)) {
       _id = new Types.ObjectId();
-      await this.models.WorkOrder.findOneAndUpdate({ _id: id }, { $push: { timelineIds: _id } }).lean();
+      await updateOrder(this.conn, id, { _id: id }, { $push: { timelineIds: _id } }, !(await guardsInFilter(this.conn)));
     }
     try {
       await this.models.Timeline.create({
@@ -305,22 +320,20 @@ export class MongoOrderStore implements OrderStore {
     return this.lock.run(id, async () => {
       const inFilter = await guardsInFilter(this.conn);
       for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-        const doc = await this.models.WorkOrder.findById(id).lean<OrderRecord>();
+        const doc = await readOrder(this.conn, id, !inFilter);
         if (!doc) return { outcome: 'missing' };
         if ((doc.appliedKeys ?? []).includes(key)) return { outcome: 'guard-failed', doc };
         const base = doc.deadlines ?? [];
         const list = base.map((d) => ({ ...d }));
         const changed = edit(list);
         const write: UpdateQuery<WorkOrderDoc> = changed ? { ...update, $set: { ...(update.$set ?? {}), deadlines: list } } : update;
-        const before = await this.models.WorkOrder.findOneAndUpdate(inFilter ? { _id: id, version: doc.version } : { _id: id }, write, {
-          returnDocument: 'before',
-        }).lean<OrderRecord>();
+        const before = await updateOrder(this.conn, id, inFilter ? { _id: id, version: doc.version } : { _id: id }, write, !inFilter);
         if (!before) continue;
         if ((before.appliedKeys ?? []).includes(key)) throw new Error(`work order ${id}: a patch went onto a version (${before.version}) that had applied its key already`);
         if (changed && before.version !== doc.version && !sameDeadlines(before.deadlines ?? [], base)) {
           const again = (before.deadlines ?? []).map((d) => ({ ...d }));
           edit(again);
-          await this.models.WorkOrder.findOneAndUpdate({ _id: id }, { $set: { deadlines: again }, $inc: { version: 1 } }).lean();
+          await updateOrder(this.conn, id, { _id: id }, { $set: { deadlines: again }, $inc: { version: 1 } }, !inFilter);
         }
         return { outcome: 'written', before };
       }
@@ -449,7 +462,7 @@ export class MongoOrderStore implements OrderStore {
     return this.lock.run(id, async () => {
       const inFilter = await guardsInFilter(this.conn);
       const read = async () => {
-        const doc = await this.models.WorkOrder.findById(id).lean<OrderRecord>();
+        const doc = await readOrder(this.conn, id, !inFilter);
         if (!doc) throw new OrderNotFoundError(id);
         return doc;
       };
@@ -475,9 +488,7 @@ export class MongoOrderStore implements OrderStore {
           if (extras.timelineId) update.$push = { timelineIds: extras.timelineId };
         }
         if (Object.keys(set).length > 0) update.$set = set;
-        const before = await this.models.WorkOrder.findOneAndUpdate(inFilter ? { _id: id, version } : { _id: id }, update, {
-          returnDocument: 'before',
-        }).lean<OrderRecord>();
+        const before = await updateOrder(this.conn, id, inFilter ? { _id: id, version } : { _id: id }, update, !inFilter);
         if (!before) {
           doc = await read();
           base = doc.deadlines ?? [];
