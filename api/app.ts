@@ -149,7 +149,7 @@ export function createApp(deps: AppDeps): Express {
     ...claimRoutes(db, engine),
     ...legacyRegisterRoutes(db),
     ...communityRoutes(db),
-    ...technicianRoutes(db, engine),
+    ...technicianRoutes(db, engine, { ledgerIndex: config.ledgerIndex }),
     ...feeCatalogueRoutes(new FeeCatalogueService(db)),
     ...outageRoutes(new OutageService({ conn: db, engine, logger })),
     ...maintenancePlanRoutes(new MaintenancePlanService(db, () => engine.clock.now())),

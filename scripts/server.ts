@@ -11,7 +11,7 @@ import express from 'express';
 import mongoose, { type Connection } from 'mongoose';
 import { z } from 'zod';
 import { createApp, securityHeaders } from '../api/app.js';
-import { ledgerIndexOf, readThrough } from '../api/work-orders/ledger-index.js';
+import { ledgerIndexOf, readThrough, technicianLoadOf } from '../api/work-orders/ledger-index.js';
 import { WorkOrderService } from '../api/work-orders/service.js';
 import type { AppConfig } from '../api/config.js';
 import { createLogger, type Logger } from '../api/logger.js';
@@ -136,6 +136,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   // Orders whose process start a crash cut off are started (or recorded) before requests are served.
   if (role !== 'workers') await new WorkOrderService({ conn: connection, engine, logger }).recoverPendingStarts();
 
+  // The in-process ledger index sees only this process's writes: only a process that is the one writer
+  // of its work orders uses it (API_ONLY / WORKERS_ONLY processes share the database with others).
+  const ledgerIndex = config.ledgerIndex && role === 'all';
   // R-NOTE-1: every message stored in the outbox; `sms` ones sent through the gateway when one is configured;
   // every status change the workers make tells the resident through it.
   const services = createDomainServices(connection, () => clock.now(), config.smsGateway ? { channels: { sms: new SmsGatewayChannel(config.smsGateway) } } : {});
@@ -146,7 +149,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     calendar: new DirectoryCalendarProvider(connection),
     procedures: new MongoProcedureLauncher(connection, engine, () => clock.now()),
     register: new MongoLegacyRegister(connection),
-    technicians: new MongoTechnicianPool(connection),
+    // Loads counted in the ledger index where this process has one (a search of every order otherwise, R-DISP-1).
+    technicians: new MongoTechnicianPool(connection, ledgerIndex ? technicianLoadOf(connection) : undefined),
   });
   const running: JobWorker[] = [];
   for (const worker of role === 'api' ? [] : workers) {
@@ -172,9 +176,6 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     ? setInterval(() => void sweepRetention().catch((err: unknown) => logger.error('retention sweep failed', { error: err })), 3_600_000)
     : undefined;
   retentionTimer?.unref();
-  // The in-process ledger index sees only this process's writes: only a process that is the one writer
-  // of its work orders uses it (API_ONLY / WORKERS_ONLY processes share the database with others).
-  const ledgerIndex = config.ledgerIndex && role === 'all';
   // The ledger index and the order view's timeline cache read through a connection of their own
   // (ledger-index.ts readThrough): their scans and bursts do not queue the engine's writes.
   const reader = ledgerIndex

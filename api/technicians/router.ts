@@ -14,6 +14,7 @@ import { getModels } from '../../domain/models.js';
 import { OutboxNotifier } from '../../domain/services/notifier.js';
 import { isObjectIdLike, MongoOrderStore } from '../../domain/services/order-store.js';
 import { MongoTechnicianPool } from '../../domain/services/technicians.js';
+import { technicianLoadOf } from '../work-orders/ledger-index.js';
 import type { ProcessEngine } from '../../engine/port.js';
 import { idParam, text } from '../common-schemas.js';
 import { Conflict, NotFound, ValidationError } from '../errors.js';
@@ -35,10 +36,11 @@ export const assignTechnicianBody = z
   .object({ technicianId: z.string().regex(/^[\w.-]{1,32}$/, 'is not a technician id'), note: text(500).optional() })
   .meta({ id: 'AssignTechnician' });
 
-export function technicianRoutes(conn: Connection, engine: ProcessEngine): Endpoint[] {
+export function technicianRoutes(conn: Connection, engine: ProcessEngine, options: { ledgerIndex?: boolean } = {}): Endpoint[] {
   const models = getModels(conn);
   const now = () => engine.clock.now();
-  const pool = new MongoTechnicianPool(conn);
+  // Loads counted in the ledger index where it is on (a search of the orders otherwise).
+  const pool = new MongoTechnicianPool(conn, options.ledgerIndex === false ? undefined : technicianLoadOf(conn));
   const orders = new MongoOrderStore(conn, now);
   const notifier = new OutboxNotifier(conn, now);
 

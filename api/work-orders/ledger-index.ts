@@ -258,6 +258,27 @@ export function ledgerIndexOf(conn: Connection): LedgerIndex {
   return index;
 }
 
+/**
+ * Open orders per technician record, counted in the ledger index of `conn`
+ * (domain/services/technicians.ts OpenOrderCounter): the index reflects every
+ * write reported before the call, as the search of the orders it replaces
+ * would; undefined while the index needs a scan (the pool searches then).
+ */
+export function technicianLoadOf(conn: Connection): (ids: readonly string[], ended: readonly string[]) => Promise<Map<string, number> | undefined> {
+  return async (ids, ended) => {
+    const entries = await ledgerIndexOf(conn).current();
+    if (!entries) return undefined;
+    const wanted = new Set(ids);
+    const done = new Set(ended);
+    const count = new Map<string, number>();
+    for (const { doc } of entries) {
+      const id = doc.fields?.['technicianRecordId'];
+      if (typeof id === 'string' && wanted.has(id) && !done.has(doc.status)) count.set(id, (count.get(id) ?? 0) + 1);
+    }
+    return count;
+  };
+}
+
 export type CachedTimelineEntry = TimelineDoc & { _id: unknown };
 
 /**

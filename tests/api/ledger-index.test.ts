@@ -14,10 +14,11 @@ import { Types } from 'mongoose';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { toAuthUser, type AuthUser } from '../../api/auth/service.js';
 import { createLogger } from '../../api/logger.js';
-import { ledgerIndexOf } from '../../api/work-orders/ledger-index.js';
+import { ledgerIndexOf, technicianLoadOf } from '../../api/work-orders/ledger-index.js';
 import type { ListWorkOrdersQuery } from '../../api/work-orders/schemas.js';
 import { WorkOrderService } from '../../api/work-orders/service.js';
 import { MongoOrderStore } from '../../domain/services/order-store.js';
+import { MongoTechnicianPool } from '../../domain/services/technicians.js';
 import type { WorkOrderDoc } from '../../domain/work-order.model.js';
 import { phoneRepair, residentRepair, useApiHarness, type Json } from './harness.js';
 
@@ -302,5 +303,31 @@ describe('the ledger from the in-process index', () => {
     expect(mine.total).toBeGreaterThan(0);
     expect(mine.items.every((o: { reporterUserId: string }) => o.reporterUserId === 'u-resident2')).toBe(true);
     expect((await ledger('resident1')).items.every((o: { reporterUserId: string }) => o.reporterUserId === 'u-resident1')).toBe(true);
+  });
+
+  it('R-DISP-1: technicians\' loads are counted in the index, the same as the search of the orders, without that search', async () => {
+    const store = new MongoOrderStore(h.conn);
+    await h.post('/api/work-orders', phoneRepair({ description: 'Tap drips 水龙头滴水', address: '4栋1单元402' }), { as: 'dispatcher1' });
+    const ended = ['resolved', 'closed', 'withdrawn', 'rejected'];
+    const orders = (await h.models.WorkOrder.find({}).lean()).filter((o) => !ended.includes(o.status)).map((o) => String(o._id));
+    expect(orders.length).toBeGreaterThanOrEqual(4);
+    // two open orders of T-A1, one of T-A3, and one of T-A3 that has ended (not counted)
+    const assign = async (id: string, technician: string, status?: 'closed') =>
+      store.update(id, { fields: { technicianRecordId: technician }, ...(status ? { status } : {}) }, { key: `tech-${id}-${technician}`, type: 'note', actor: 'test', note: technician });
+    await assign(orders[0]!, 'T-A1');
+    await assign(orders[1]!, 'T-A1');
+    await assign(orders[2]!, 'T-A3');
+    await assign(orders[3]!, 'T-A3', 'closed');
+    const searched = await new MongoTechnicianPool(h.conn).list('U-A');
+    const search = vi.spyOn(h.models.WorkOrder, 'find');
+    const counted = await new MongoTechnicianPool(h.conn, technicianLoadOf(h.conn)).list('U-A');
+    // (the index itself may read orders back by id meanwhile; what must not happen is the search by technician)
+    const searches = search.mock.calls.filter(([filter]) => JSON.stringify(filter ?? {}).includes('technicianRecordId'));
+    expect(searches).toHaveLength(0);
+    expect(counted).toEqual(searched);
+    const load = Object.fromEntries(counted.map((t) => [t.id, t.load]));
+    const base = Object.fromEntries((await new MongoTechnicianPool(h.conn, async () => new Map()).list('U-A')).map((t) => [t.id, t.load]));
+    expect(load['T-A1']).toBe(base['T-A1']! + 2);
+    expect(load['T-A3']).toBe(base['T-A3']! + 1);
   });
 });
