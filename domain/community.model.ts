@@ -1,5 +1,6 @@
 /** Communities (小区) and their maintenance units (维修单位). */
 import { Schema } from 'mongoose';
+import { reportWritesOf } from './model-writes.js';
 
 /** Working-hours calendar of a community (R-WO-5, R-REP-6). */
 export interface CalendarSettings {
@@ -60,6 +61,8 @@ export const communitySchema = new Schema<CommunityDoc>(
   },
   { collection: 'communities', timestamps: true, versionKey: false },
 );
+// Every write through the model is reported to its connection's listeners (the community cache).
+reportWritesOf(communitySchema, 'Community');
 
 export interface UnitDoc {
   _id: string;

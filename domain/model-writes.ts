@@ -23,7 +23,7 @@ export type ModelWrite = { all: true } | { all?: false; ids: string[] };
 export type ModelWriteListener = (write: ModelWrite) => void;
 
 /** Models whose schema reports its writes. */
-export type ReportingModel = 'WorkOrder' | 'Timeline';
+export type ReportingModel = 'WorkOrder' | 'Timeline' | 'Community';
 
 const listeners = new WeakMap<Connection, Map<ReportingModel, Set<ModelWriteListener>>>();
 

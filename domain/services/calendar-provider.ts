@@ -1,14 +1,15 @@
 /**
  * Working-hours calendars kept on the community (R-WO-5, R-REP-6): hours,
- * working days, holidays and the day / night duty groups, read by `_id` on
- * every call so that an admin's edit applies to the next job at once.
+ * working days, holidays and the day / night duty groups, read by `_id`
+ * (kept by community-cache.ts: an admin's edit through this process applies
+ * to the next job at once, one made by another process within 5 s).
  * A community without its own settings gets the default calendar
  * (08:00–18:00 every day, Asia/Shanghai, no holidays).
  */
 import type { Connection } from 'mongoose';
 import { WorkingCalendar, type CalendarConfig, type CalendarProvider } from '../calendar.js';
 import type { CalendarSettings, CommunityDoc } from '../community.model.js';
-import { getModels, type Models } from '../models.js';
+import { communityCacheOf } from './community-cache.js';
 
 /** The community's stored settings as the calendar's configuration. */
 export function calendarConfigOf(community: Pick<CommunityDoc, 'timeZone'> & { calendar?: Partial<CalendarSettings> | null }): Partial<CalendarConfig> {
@@ -25,18 +26,18 @@ export function calendarConfigOf(community: Pick<CommunityDoc, 'timeZone'> & { c
 }
 
 export class DirectoryCalendarProvider implements CalendarProvider {
-  private readonly models: Models;
   private readonly fallback: WorkingCalendar;
 
-  constructor(conn: Connection, defaults: Partial<CalendarConfig> = {}) {
-    this.models = getModels(conn);
+  constructor(
+    private readonly conn: Connection,
+    defaults: Partial<CalendarConfig> = {},
+  ) {
     this.fallback = new WorkingCalendar(defaults);
   }
 
   async forCommunity(communityId: string): Promise<WorkingCalendar> {
     if (!communityId) return this.fallback;
-    // Without a projection: by `_id` alone reaches FerretDB's index (a projection scans the collection).
-    const community = await this.models.Community.findById(communityId).lean();
+    const community = await communityCacheOf(this.conn).get(communityId);
     if (!community) return this.fallback;
     try {
       return new WorkingCalendar({ ...this.fallback.config, ...calendarConfigOf(community) });

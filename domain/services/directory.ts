@@ -3,16 +3,17 @@ import type { Connection } from 'mongoose';
 import { DEFAULT_CALENDAR } from '../community.model.js';
 import { getModels, type Models } from '../models.js';
 import type { CommunityInfo, Directory, UnitRef } from '../ports.js';
+import { communityCacheOf } from './community-cache.js';
 
 export class MongoDirectory implements Directory {
   private readonly models: Models;
 
-  constructor(conn: Connection) {
+  constructor(private readonly conn: Connection) {
     this.models = getModels(conn);
   }
 
   async community(id: string): Promise<CommunityInfo | undefined> {
-    const c = await this.models.Community.findById(id).lean();
+    const c = await communityCacheOf(this.conn).get(id);
     if (!c) return undefined;
     return {
       id: c._id,
@@ -25,8 +26,7 @@ export class MongoDirectory implements Directory {
 
   /** The community's working-hours calendar (R-WO-5), the default one when none is set. */
   async calendar(id: string): Promise<typeof DEFAULT_CALENDAR | undefined> {
-    // Without a projection: by `_id` alone reaches FerretDB's index (a projection scans the collection).
-    const c = await this.models.Community.findById(id).lean();
+    const c = await communityCacheOf(this.conn).get(id);
     if (!c) return undefined;
     return { ...DEFAULT_CALENDAR, ...(c.calendar ?? {}) };
   }

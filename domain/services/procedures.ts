@@ -18,6 +18,7 @@ import type { OrderLink, WorkOrderDoc } from '../work-order.model.js';
 import { systemNow, type Now } from './clock.js';
 import { nextOrderNumber } from './numbers.js';
 import { isDuplicateKey, isObjectIdLike, MongoOrderStore, OrderNotFoundError, writeOrderIf } from './order-store.js';
+import { communityCacheOf } from './community-cache.js';
 
 const KIND_NAME: Record<OpenProcedureInput['kind'], string> = {
   quality: '工程质量整改 quality rectification',
@@ -67,7 +68,7 @@ export class MongoProcedureLauncher implements ProcedureLauncher {
     let created = false;
     if (!order) {
       // By `_id` without a projection: FerretDB's index (a projection scans the collection).
-      const community = await this.models.Community.findById(source.communityId).lean();
+      const community = await communityCacheOf(this.conn).get(source.communityId);
       const number = await nextOrderNumber(this.conn, input.kind, at, community?.timeZone ?? 'Asia/Shanghai');
       const origin: OrderLink = { workOrderId: String(source._id), number: source.number, kind: source.kind, relation: 'origin', reason: input.reason, at };
       const doc: Omit<WorkOrderDoc, 'createdAt' | 'updatedAt'> & { _id: string } = {
@@ -127,7 +128,7 @@ export class MongoProcedureLauncher implements ProcedureLauncher {
 
     let processInstanceKey = order.processInstanceKey ?? null;
     if (!processInstanceKey) {
-      const community = await this.models.Community.findById(order.communityId).lean();
+      const community = await communityCacheOf(this.conn).get(order.communityId);
       const variables: Variables = {
         workOrderId: id,
         orderNumber: order.number,
