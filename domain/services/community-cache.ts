@@ -15,6 +15,7 @@ import type { Connection } from 'mongoose';
 import type { CommunityDoc } from '../community.model.js';
 import { onModelWrite } from '../model-writes.js';
 import { getModels } from '../models.js';
+import { perConnection } from '../per-connection.js';
 
 /** How long a community is kept when no write of this process drops it (edits of other processes). */
 export const COMMUNITY_TTL_MS = 5_000;
@@ -57,14 +58,5 @@ export class CommunityCache {
   }
 }
 
-const caches = new WeakMap<Connection, CommunityCache>();
-
 /** The community cache of a connection (one per connection). */
-export function communityCacheOf(conn: Connection): CommunityCache {
-  let cache = caches.get(conn);
-  if (!cache) {
-    cache = new CommunityCache(conn);
-    caches.set(conn, cache);
-  }
-  return cache;
-}
+export const communityCacheOf = perConnection((conn) => new CommunityCache(conn));

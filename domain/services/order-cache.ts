@@ -24,6 +24,7 @@
 import type { Connection } from 'mongoose';
 import { onModelWrite, type ModelWrite } from '../model-writes.js';
 import type { WorkOrderDoc } from '../work-order.model.js';
+import { perConnection } from '../per-connection.js';
 
 export type CachedOrder = WorkOrderDoc & { _id: unknown };
 
@@ -194,14 +195,5 @@ export function applyUpdate(before: CachedOrder, update: Record<string, unknown>
   return doc as unknown as CachedOrder;
 }
 
-const caches = new WeakMap<Connection, OrderDocCache>();
-
 /** The order cache of a connection (one per connection, shared by every store on it). */
-export function orderCacheOf(conn: Connection): OrderDocCache {
-  let cache = caches.get(conn);
-  if (!cache) {
-    cache = new OrderDocCache(conn);
-    caches.set(conn, cache);
-  }
-  return cache;
-}
+export const orderCacheOf = perConnection((conn) => new OrderDocCache(conn));
