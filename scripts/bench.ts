@@ -343,7 +343,8 @@ async function loadTemplates(conn: mongoose.Connection, orderIds: string[]): Pro
       order,
       instance,
       jobs: await db.collection('engine_jobs').find({ instanceKey: key, state: { $ne: 'done' } }).toArray(),
-      tasks: await db.collection('engine_user_tasks').find({ processInstanceKey: key, state: 'created' }).toArray(),
+      // Open tasks keep their fields in one JSON text (engine/embedded/store.ts packTask); their ids are `${instanceKey}-${executionId}`.
+      tasks: (await db.collection('engine_user_tasks').find({ state: 'created' }).toArray()).filter((t) => String(t._id).startsWith(`${key}-`)),
       timers: await db.collection('engine_timers').find({ _id: key as never }).toArray(),
       subscriptions: await db.collection('engine_subscriptions').find({ instanceKey: key, open: true }).toArray(),
       timeline: await db.collection('timeline').find({ workOrderId: id }).toArray(),

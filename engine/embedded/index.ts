@@ -51,6 +51,7 @@ import {
   type TimerDoc,
   type UserTaskDoc,
   packTask,
+  packedWhole,
   unpackTask,
 } from './store.js';
 
@@ -281,7 +282,9 @@ export class EmbeddedEngine implements ProcessEngine {
     // Read through a cursor (one batch at a time, not every document in one array first).
     this.openTasks = new Map();
     const open: { t: UserTaskDoc; at: number }[] = [];
-    for await (const t of this.m.UserTask.find({}).lean<UserTaskDoc>().cursor()) {
+    for await (const stored of this.m.UserTask.find({}).lean<UserTaskDoc>().cursor()) {
+      // Packed whole (packTask): the fields are read from its text; packed in part (earlier data): kept as it is.
+      const t = packedWhole(stored) ? unpackTask(stored) : stored;
       if (t.state === 'created') open.push({ t, at: createdMs(t.createdAt) });
       else leftovers.push(this.m.UserTask.deleteOne({ _id: t._id }));
     }
@@ -869,7 +872,12 @@ export class EmbeddedEngine implements ProcessEngine {
     const results: UserTaskDoc[] = [];
     const views: UserTask[] = [];
     if (open && this.openTasks) views.push(...this.searchOpenTasks(filter, limit));
-    else if (open) results.push(...(await this.m.UserTask.find({ ...query, state: 'created' }).sort({ createdAt: 1 }).limit(limit).lean<UserTaskDoc[]>()).map(unpackTask));
+    else if (open) {
+      // Not started (no tasks in memory): the stored open tasks keep their fields in a JSON text (packTask), so they are matched here.
+      const stored = (await this.m.UserTask.find({ state: 'created' }).lean<UserTaskDoc[]>()).map(unpackTask);
+      const groups = filter.candidateGroupsAny?.length ? new Set(filter.candidateGroupsAny) : undefined;
+      results.push(...stored.filter((t) => taskMatches(t, filter, groups)).sort((a, b) => createdMs(a.createdAt) - createdMs(b.createdAt)).slice(0, limit));
+    }
     if (closed && views.length + results.length < limit) {
       const q = filter.state && filter.state !== 'created' ? { ...query, state: filter.state } : query;
       results.push(...(await this.m.UserTaskHistory.find(q).sort({ createdAt: 1 }).limit(limit).lean<UserTaskDoc[]>()));
@@ -884,8 +892,9 @@ export class EmbeddedEngine implements ProcessEngine {
    * kept for the most recently asked-for tasks (cloning every match per search was most of
    * GET /api/tasks' CPU; parsed variables of every open task, most of the memory at 100 000).
    */
-  private keepOpenTask(doc: UserTaskDoc, owned = false): void {
+  private keepOpenTask(stored: UserTaskDoc, owned = false): void {
     if (!this.openTasks) return;
+    const doc = packedWhole(stored) ? unpackTask(stored) : stored;
     const { variables, customHeaders, packed, ...fields } = doc;
     const frozen = deepFreeze(owned ? fields : structuredClone(fields));
     const at = createdMs(frozen.createdAt);
@@ -933,20 +942,9 @@ export class EmbeddedEngine implements ProcessEngine {
    */
   private searchOpenTasks(filter: UserTaskFilter, limit: number): UserTask[] {
     const groups = filter.candidateGroupsAny?.length ? new Set(filter.candidateGroupsAny) : undefined;
-    const user = filter.candidateUser;
     const found: OpenTaskEntry[] = [];
     for (const e of (this.openTasks as Map<string, OpenTaskEntry>).values()) {
-      const t = e.doc;
-      if (filter.processInstanceKey && t.processInstanceKey !== filter.processInstanceKey) continue;
-      if (filter.businessKey && t.businessKey !== filter.businessKey) continue;
-      if (filter.kind && t.kind !== filter.kind) continue;
-      if (filter.assignee && t.assignee !== filter.assignee) continue;
-      if (groups || user) {
-        const match =
-          (groups !== undefined && (t.candidateGroups ?? []).some((g) => groups.has(g))) ||
-          (user !== undefined && ((t.candidateUsers ?? []).includes(user) || t.assignee === user));
-        if (!match) continue;
-      }
+      if (!taskMatches(e.doc, filter, groups)) continue;
       found.push(e);
       // In creation order already: the first `limit` matches are the answer.
       if (this.openTasksInOrder && found.length >= limit) break;
@@ -1553,6 +1551,22 @@ async function insertOnce<T>(model: import('mongoose').Model<T>, doc: T): Promis
 
 function emptyDoc(): Pick<InstanceDoc, 'jobs' | 'userTasks' | 'subscriptions' | 'timers' | 'state'> {
   return { jobs: [], userTasks: [], subscriptions: [], timers: [], state: 'active' };
+}
+
+/** Whether an open task matches a search (searchUserTasks): the same conditions as its query on the history. */
+function taskMatches(t: Omit<UserTaskDoc, 'variables' | 'customHeaders' | 'packed'>, filter: UserTaskFilter, groups: Set<string> | undefined): boolean {
+  const user = filter.candidateUser;
+  if (filter.processInstanceKey && t.processInstanceKey !== filter.processInstanceKey) return false;
+  if (filter.businessKey && t.businessKey !== filter.businessKey) return false;
+  if (filter.kind && t.kind !== filter.kind) return false;
+  if (filter.assignee && t.assignee !== filter.assignee) return false;
+  if (groups || user) {
+    return (
+      (groups !== undefined && (t.candidateGroups ?? []).some((g) => groups.has(g))) ||
+      (user !== undefined && ((t.candidateUsers ?? []).includes(user) || t.assignee === user))
+    );
+  }
+  return true;
 }
 
 function createdMs(at: Date | string | number): number {

@@ -421,3 +421,58 @@ describe('durability', () => {
     expect(await timers.findOne({ _id: key as never })).toBeNull();
   });
 });
+
+describe('open tasks stored packed (restart reads them)', () => {
+  it('a task is stored as key, state, assignee and one JSON text, and a new engine finds it by group, user and kind, assigned, with its variables', async () => {
+    const { processInstanceKey } = await engine.startInstance('basic', { amount: 5, unitId: 'U-P' }, { businessKey: 'order-packed' });
+    await engine.idle();
+    const [task] = await engine.searchUserTasks({ processInstanceKey, state: 'created' });
+    expect(task).toBeDefined();
+    await engine.assignUserTask(task!.key, 'alice');
+    const stored = await db.connection.collection('engine_user_tasks').findOne({ _id: task!.key as never });
+    expect(Object.keys(stored!).sort()).toEqual(['_id', 'assignee', 'packed', 'state']);
+    expect(stored).toMatchObject({ state: 'created', assignee: 'alice' });
+
+    await engine.close();
+    engine = startEngine();
+    await engine.start();
+    for (const type of ['prepare', 'escalate', 'notify', 'breach', 'prepare-payment']) record(engine, type);
+    const byGroup = await engine.searchUserTasks({ candidateGroupsAny: ['unit:U-P'], state: 'created' });
+    expect(byGroup.map((t) => t.key)).toEqual([task!.key]);
+    const found = byGroup[0]!;
+    expect(found).toMatchObject({ processInstanceKey, kind: 'approve', assignee: 'alice', businessKey: 'order-packed', candidateUsers: ['alice', 'bob'] });
+    expect(found.variables).toMatchObject({ amount: 5, unitId: 'U-P' });
+    expect(found.customHeaders).toEqual({ kind: 'approve' });
+    expect(new Date(found.createdAt).getTime()).toBe(new Date(task!.createdAt).getTime());
+    expect((await engine.searchUserTasks({ candidateUser: 'bob', kind: 'approve', processInstanceKey })).map((t) => t.key)).toEqual([task!.key]);
+    await engine.completeUserTask(task!.key, { approved: false });
+    await engine.idle();
+    expect(await engine.searchUserTasks({ processInstanceKey, state: 'created' })).toEqual([]);
+  });
+
+  it('a task stored by an earlier version (fields beside a text of variables and headers) is read at start as well', async () => {
+    const key = 'legacy-task-1';
+    await db.connection.collection('engine_user_tasks').insertOne({
+      _id: key as never,
+      executionId: 'exec-legacy',
+      processInstanceKey: 'pi-legacy',
+      bpmnProcessId: 'basic',
+      processDefinitionVersion: 1,
+      elementId: 'approve',
+      name: 'Approve',
+      kind: 'approve',
+      candidateGroups: ['unit:U-L'],
+      candidateUsers: [],
+      state: 'created',
+      createdAt: new Date('2026-11-23T10:00:00+08:00'),
+      packed: JSON.stringify({ variables: { amount: 7 }, customHeaders: { kind: 'approve' } }),
+    });
+    await engine.close();
+    engine = startEngine();
+    await engine.start();
+    for (const type of ['prepare', 'escalate', 'notify', 'breach', 'prepare-payment']) record(engine, type);
+    const [legacy] = await engine.searchUserTasks({ candidateGroupsAny: ['unit:U-L'], state: 'created' });
+    expect(legacy).toMatchObject({ key, processInstanceKey: 'pi-legacy', kind: 'approve', variables: { amount: 7 }, customHeaders: { kind: 'approve' } });
+    await db.connection.collection('engine_user_tasks').deleteOne({ _id: key as never });
+  });
+});
