@@ -116,8 +116,20 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     .createConnection(options.mongodbUri, { serverSelectionTimeoutMS: 15_000, monitorCommands: options.monitorCommands ?? false })
     .asPromise();
 
+  // The in-process ledger index sees only this process's writes: only a process that is the one writer
+  // of its work orders uses it (API_ONLY / WORKERS_ONLY processes share the database with others).
+  const ledgerIndex = config.ledgerIndex && role === 'all';
+  // The ledger index and the order view's timeline cache read through a connection of their own
+  // (ledger-index.ts readThrough): their scans and bursts do not queue the engine's writes. The
+  // embedded engine reads its armed timers through it at start-up, beside its open tasks.
+  const reader = ledgerIndex
+    ? await mongoose.createConnection(options.mongodbUri, { serverSelectionTimeoutMS: 15_000 }).asPromise()
+    : undefined;
+  if (reader) readThrough(connection, reader);
+
   const engine = zeebe ?? new EmbeddedEngine({
     connection,
+    ...(reader ? { startupReader: reader } : {}),
     clock,
     logger: {
       info: (m) => logger.info(m),
@@ -136,9 +148,6 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   // Orders whose process start a crash cut off are started (or recorded) before requests are served.
   if (role !== 'workers') await new WorkOrderService({ conn: connection, engine, logger }).recoverPendingStarts();
 
-  // The in-process ledger index sees only this process's writes: only a process that is the one writer
-  // of its work orders uses it (API_ONLY / WORKERS_ONLY processes share the database with others).
-  const ledgerIndex = config.ledgerIndex && role === 'all';
   // R-NOTE-1: every message stored in the outbox; `sms` ones sent through the gateway when one is configured;
   // every status change the workers make tells the resident through it.
   const services = createDomainServices(connection, () => clock.now(), config.smsGateway ? { channels: { sms: new SmsGatewayChannel(config.smsGateway) } } : {});
@@ -176,12 +185,6 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     ? setInterval(() => void sweepRetention().catch((err: unknown) => logger.error('retention sweep failed', { error: err })), 3_600_000)
     : undefined;
   retentionTimer?.unref();
-  // The ledger index and the order view's timeline cache read through a connection of their own
-  // (ledger-index.ts readThrough): their scans and bursts do not queue the engine's writes.
-  const reader = ledgerIndex
-    ? await mongoose.createConnection(options.mongodbUri, { serverSelectionTimeoutMS: 15_000 }).asPromise()
-    : undefined;
-  if (reader) readThrough(connection, reader);
   const app = createApp({
     engine,
     db: connection,

@@ -73,6 +73,12 @@ export interface EmbeddedEngineOptions {
   operationSlots?: number;
   /** Longest wait for a slot before an operation goes ahead beside the others (default GATE_MAX_WAIT_MS). */
   gateMaxWaitMs?: number;
+  /**
+   * A connection of this process that only reads, for the start-up read of the armed timers
+   * beside the open tasks' on `connection` (nothing else writes while the engine starts): on
+   * FerretDB each connection carries one command at a time, and the two scans overlap.
+   */
+  startupReader?: Connection;
   logger?: { info(msg: string): void; warn(msg: string): void; error(msg: string): void };
 }
 
@@ -279,6 +285,10 @@ export class EmbeddedEngine implements ProcessEngine {
     // One read of each projection; entries an earlier version of this engine marked closed
     // (instead of deleting them) are deleted by id on the way.
     const leftovers: Promise<unknown>[] = [];
+    // The armed timers are read meanwhile, through the start-up reader when there is one.
+    const timersRead = (this.options.startupReader ? engineModels(this.options.startupReader) : this.m).Timer.find({}).lean<TimerDoc[]>().exec();
+    // Not awaited before the tasks are read: a failure is taken up where it is awaited below.
+    timersRead.catch(() => undefined);
     // Read through a cursor (one batch at a time, not every document in one array first).
     this.openTasks = new Map();
     const open: { t: UserTaskDoc; at: number }[] = [];
@@ -292,7 +302,7 @@ export class EmbeddedEngine implements ProcessEngine {
     // Freshly read: kept as they are (frozen, still packed), no copy.
     for (const { t } of open) this.keepOpenTask(t, true);
     t = phase(`${this.openTasks.size} open tasks`, t);
-    const timers = await this.m.Timer.find({}).lean<TimerDoc[]>();
+    const timers = await timersRead;
     this.armedTimers = new Map();
     for (const t of timers) {
       if (t.dueAt) this.armedTimers.set(t._id, new Date(t.dueAt).getTime());

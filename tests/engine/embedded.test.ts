@@ -4,11 +4,12 @@
  * Time moves only through the controllable clock.
  */
 import { readFileSync } from 'node:fs';
+import mongoose from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ControlledClock, installClock } from '../../engine/clock.js';
 import { EmbeddedEngine } from '../../engine/embedded/index.js';
 import { JobResult, type Job } from '../../engine/port.js';
-import { useTestDatabase } from '../helpers/db.js';
+import { testServerUri, useTestDatabase, withDatabaseName } from '../helpers/db.js';
 
 const db = useTestDatabase('engine');
 const clock = new ControlledClock('frozen', new Date('2026-11-23T10:00:00+08:00'));
@@ -474,5 +475,28 @@ describe('open tasks stored packed (restart reads them)', () => {
     const [legacy] = await engine.searchUserTasks({ candidateGroupsAny: ['unit:U-L'], state: 'created' });
     expect(legacy).toMatchObject({ key, processInstanceKey: 'pi-legacy', kind: 'approve', variables: { amount: 7 }, customHeaders: { kind: 'approve' } });
     await db.connection.collection('engine_user_tasks').deleteOne({ _id: key as never });
+  });
+});
+
+describe('start-up reads through a second connection', () => {
+  it('a new engine that reads its armed timers through a start-up reader fires them when due', async () => {
+    const { processInstanceKey } = await engine.startInstance('reminders', { dueAt: new Date(clock.now().getTime() + 60 * 60_000).toISOString() });
+    await engine.idle();
+    await engine.close();
+    const reader = await mongoose.createConnection(withDatabaseName(testServerUri(), db.dbName)).asPromise();
+    try {
+      engine = new EmbeddedEngine({ connection: db.connection, startupReader: reader, clock, schedulerIntervalMs: 50 });
+      await engine.start();
+      for (const type of ['prepare', 'escalate', 'notify', 'breach', 'prepare-payment']) record(engine, type);
+      const breaches = () => (seen.breach ?? []).filter((j) => j.processInstanceKey === processInstanceKey).length;
+      await engine.advanceClock({ addMs: 59 * 60_000 });
+      await engine.idle();
+      expect(breaches()).toBe(0);
+      await engine.advanceClock({ addMs: 2 * 60_000 });
+      await engine.idle();
+      expect(breaches()).toBe(1);
+    } finally {
+      await reader.close();
+    }
   });
 });
