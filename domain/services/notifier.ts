@@ -12,7 +12,6 @@ import { getModels, type Models } from '../models.js';
 import type { NotificationInput, Notifier } from '../ports.js';
 import type { WorkOrderDoc } from '../work-order.model.js';
 import { systemNow, type Now } from './clock.js';
-import { guardsInFilter } from './order-lock.js';
 import { isDuplicateKey, isObjectIdLike, MongoOrderStore, readOrder } from './order-store.js';
 
 /** What a message to the resident needs of the order. */
@@ -37,7 +36,7 @@ export class OutboxNotifier implements Notifier {
     // The whole order by `_id` (FerretDB's index; with a projection it scans the collection), or as this process last wrote it (order-cache.ts); read once for recipient and phone.
     const order =
       message.to === 'resident' && message.workOrderId && isObjectIdLike(message.workOrderId)
-        ? await readOrder(this.conn, message.workOrderId, !(await guardsInFilter(this.conn)))
+        ? await readOrder(this.conn, message.workOrderId)
         : null;
     const recipientUserId = order?.reporterUserId ?? undefined;
     let created: { _id: unknown } | undefined;

@@ -76,18 +76,18 @@ export type OrderWriteResult =
 
 /**
  * The order by `_id`; where this process is the one writer of its orders
- * (`cached`: FerretDB, guards not in the filter) from the order cache when it
- * holds it (order-cache.ts).
+ * (FerretDB: guards not in the filter) from the order cache when it holds it
+ * (order-cache.ts).
  */
-export async function readOrder(conn: Connection, id: string, cached: boolean): Promise<OrderRecord | null> {
+export async function readOrder(conn: Connection, id: string): Promise<OrderRecord | null> {
   const load = () => getModels(conn).WorkOrder.findById(id).lean<OrderRecord>();
-  return cached ? orderCacheOf(conn).read(id, load) : load();
+  return (await guardsInFilter(conn)) ? load() : orderCacheOf(conn).read(id, load);
 }
 
-/** One `findOneAndUpdate` returning the order as it was before; with `cached`, the order it produced is kept (order-cache.ts). */
-async function updateOrder(conn: Connection, id: string, filter: Record<string, unknown>, update: UpdateQuery<WorkOrderDoc>, cached: boolean): Promise<OrderRecord | null> {
+/** One `findOneAndUpdate` returning the order as it was before; where the cache is used, the order it produced is kept (order-cache.ts). */
+async function updateOrder(conn: Connection, id: string, filter: Record<string, unknown>, update: UpdateQuery<WorkOrderDoc>): Promise<OrderRecord | null> {
   const run = () => getModels(conn).WorkOrder.findOneAndUpdate(filter, update, { returnDocument: 'before' }).lean<OrderRecord>();
-  return cached ? orderCacheOf(conn).write(id, update as Record<string, unknown>, run) : run();
+  return (await guardsInFilter(conn)) ? run() : orderCacheOf(conn).write(id, update as Record<string, unknown>, run);
 }
 
 /** Attempts of one guarded write before it gives up (MongoDB: other processes kept changing the order). */
@@ -113,11 +113,11 @@ export async function writeOrderIf(conn: Connection, id: string, guard: OrderGua
   return orderLockOf(conn).run(id, async () => {
     const inFilter = await guardsInFilter(conn);
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const doc = await readOrder(conn, id, !inFilter);
+      const doc = await readOrder(conn, id);
       if (!doc) return { outcome: 'missing' };
       if (!guard.holds(doc)) return { outcome: 'guard-failed', doc };
       const filter = inFilter ? { ...guard.filter, _id: id } : { _id: id };
-      const before = await updateOrder(conn, id, filter, update, !inFilter);
+      const before = await updateOrder(conn, id, filter, update);
       if (!before) continue;
       if (!guard.holds(before)) throw new Error(`work order ${id}: an update went onto a version (${before.version}) its guard did not hold for`);
       return { outcome: 'written', before };
@@ -129,7 +129,7 @@ export async function writeOrderIf(conn: Connection, id: string, guard: OrderGua
 /** An update with no condition, by `_id`, in line with the guarded writes of the order (its lock). */
 async function writeOrder(conn: Connection, id: string, update: UpdateQuery<WorkOrderDoc>): Promise<OrderWriteResult> {
   return orderLockOf(conn).run(id, async () => {
-    const before = await updateOrder(conn, id, { _id: id }, update, !(await guardsInFilter(conn)));
+    const before = await updateOrder(conn, id, { _id: id }, update);
     return before ? { outcome: 'written', before } : { outcome: 'missing' };
   });
 }
@@ -207,7 +207,7 @@ export class MongoOrderStore implements OrderStore {
 
   async get(id: string): Promise<WorkOrderSummary | undefined> {
     if (!isObjectIdLike(id)) return undefined;
-    const doc = await readOrder(this.conn, id, !(await guardsInFilter(this.conn)));
+    const doc = await readOrder(this.conn, id);
     if (!doc) return undefined;
     return {
       id: String(doc._id),
@@ -288,7 +288,7 @@ export class MongoOrderStore implements OrderStore {
     let _id = registeredId;
     if (!_id && isObjectIdLike(id)) {
       _id = new Types.ObjectId();
-      await updateOrder(this.conn, id, { _id: id }, { $push: { timelineIds: _id } }, !(await guardsInFilter(this.conn)));
+      await updateOrder(this.conn, id, { _id: id }, { $push: { timelineIds: _id } });
     }
     try {
       await this.models.Timeline.create({
@@ -320,20 +320,20 @@ export class MongoOrderStore implements OrderStore {
     return this.lock.run(id, async () => {
       const inFilter = await guardsInFilter(this.conn);
       for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-        const doc = await readOrder(this.conn, id, !inFilter);
+        const doc = await readOrder(this.conn, id);
         if (!doc) return { outcome: 'missing' };
         if ((doc.appliedKeys ?? []).includes(key)) return { outcome: 'guard-failed', doc };
         const base = doc.deadlines ?? [];
         const list = base.map((d) => ({ ...d }));
         const changed = edit(list);
         const write: UpdateQuery<WorkOrderDoc> = changed ? { ...update, $set: { ...(update.$set ?? {}), deadlines: list } } : update;
-        const before = await updateOrder(this.conn, id, inFilter ? { _id: id, version: doc.version } : { _id: id }, write, !inFilter);
+        const before = await updateOrder(this.conn, id, inFilter ? { _id: id, version: doc.version } : { _id: id }, write);
         if (!before) continue;
         if ((before.appliedKeys ?? []).includes(key)) throw new Error(`work order ${id}: a patch went onto a version (${before.version}) that had applied its key already`);
         if (changed && before.version !== doc.version && !sameDeadlines(before.deadlines ?? [], base)) {
           const again = (before.deadlines ?? []).map((d) => ({ ...d }));
           edit(again);
-          await updateOrder(this.conn, id, { _id: id }, { $set: { deadlines: again }, $inc: { version: 1 } }, !inFilter);
+          await updateOrder(this.conn, id, { _id: id }, { $set: { deadlines: again }, $inc: { version: 1 } });
         }
         return { outcome: 'written', before };
       }
@@ -357,8 +357,8 @@ export class MongoOrderStore implements OrderStore {
    * the order per task event instead of two).
    */
   async openTaskDeadline(id: string, input: TaskDeadlineInput, timeline?: TimelineInput): Promise<void> {
-    const also = timeline ? { timelineId: new Types.ObjectId() } : {};
-    const written = await this.editDeadlines(id, (list) => {
+    const timelineId = timeline ? new Types.ObjectId() : undefined;
+    await this.editDeadlines(id, (list) => {
       const existing = list.find((d) => d.taskKey === input.taskKey);
       if (existing) {
         if (!isOpen(existing) || existing.dueAt.getTime() === input.dueAt.getTime()) return false;
@@ -391,8 +391,8 @@ export class MongoOrderStore implements OrderStore {
         canceledAt: null,
       });
       return true;
-    }, also);
-    if (timeline) await this.addTimeline(id, timeline, written.timelineId);
+    }, timelineId ? { timelineId } : {});
+    if (timeline) await this.addTimeline(id, timeline, timelineId);
   }
 
   /**
@@ -413,11 +413,8 @@ export class MongoOrderStore implements OrderStore {
     fallback?: { name: string; dueAt: Date },
     also: { timeline?: TimelineInput; signedAt?: Date } = {},
   ): Promise<void> {
-    const extras: DeadlineWriteExtras = {
-      ...(also.timeline ? { timelineId: new Types.ObjectId() } : {}),
-      ...(also.signedAt ? { signedAt: also.signedAt } : {}),
-    };
-    const written = await this.editDeadlines(id, (list) => {
+    const timelineId = also.timeline ? new Types.ObjectId() : undefined;
+    await this.editDeadlines(id, (list) => {
       let d = list.find((x) => x.taskKey === taskKey);
       if (!d && fallback) {
         // The `created` event was lost or arrives later: record the deadline now.
@@ -432,8 +429,8 @@ export class MongoOrderStore implements OrderStore {
       } else if (outcome === 'breached') d.breached = true;
       else d.canceledAt = at;
       return true;
-    }, extras);
-    if (also.timeline) await this.addTimeline(id, also.timeline, written.timelineId);
+    }, { ...(timelineId ? { timelineId } : {}), ...(also.signedAt ? { signedAt: also.signedAt } : {}) });
+    if (also.timeline) await this.addTimeline(id, also.timeline, timelineId);
   }
 
   /** Sets `signedAt` once (the unit signed for the order, 签收). */
@@ -457,12 +454,12 @@ export class MongoOrderStore implements OrderStore {
    * not replace, so the edit is made again on the list it replaced
    * ('before'), restoring that list when the edit no longer applies.
    */
-  private async editDeadlines(id: string, edit: (list: Deadline[]) => boolean, extras: DeadlineWriteExtras = {}): Promise<{ timelineId?: Types.ObjectId }> {
+  private async editDeadlines(id: string, edit: (list: Deadline[]) => boolean, extras: DeadlineWriteExtras = {}): Promise<void> {
     if (!isObjectIdLike(id)) throw new OrderNotFoundError(id);
     return this.lock.run(id, async () => {
       const inFilter = await guardsInFilter(this.conn);
       const read = async () => {
-        const doc = await readOrder(this.conn, id, !inFilter);
+        const doc = await readOrder(this.conn, id);
         if (!doc) throw new OrderNotFoundError(id);
         return doc;
       };
@@ -474,11 +471,10 @@ export class MongoOrderStore implements OrderStore {
       let mustRewrite = false;
       /** The extras go into the first write that lands, once. */
       let extrasPending = extras.timelineId !== undefined || extras.signedAt !== undefined;
-      const done = { ...(extras.timelineId ? { timelineId: extras.timelineId } : {}) };
       for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
         const list: Deadline[] = base.map((d) => ({ ...d }));
         const changed = edit(list);
-        if (!changed && !mustRewrite && !extrasPending) return done;
+        if (!changed && !mustRewrite && !extrasPending) return;
         const set: Record<string, unknown> = {};
         if (changed || mustRewrite) set.deadlines = changed ? list : base;
         const update: UpdateQuery<WorkOrderDoc> = { $inc: { version: 1 } };
@@ -488,7 +484,7 @@ export class MongoOrderStore implements OrderStore {
           if (extras.timelineId) update.$push = { timelineIds: extras.timelineId };
         }
         if (Object.keys(set).length > 0) update.$set = set;
-        const before = await updateOrder(this.conn, id, inFilter ? { _id: id, version } : { _id: id }, update, !inFilter);
+        const before = await updateOrder(this.conn, id, inFilter ? { _id: id, version } : { _id: id }, update);
         if (!before) {
           doc = await read();
           base = doc.deadlines ?? [];
@@ -498,7 +494,7 @@ export class MongoOrderStore implements OrderStore {
         }
         extrasPending = false;
         // No list written (only the extras): nothing of ours went onto another list.
-        if (set.deadlines === undefined || before.version === version || sameDeadlines(before.deadlines ?? [], base)) return done;
+        if (set.deadlines === undefined || before.version === version || sameDeadlines(before.deadlines ?? [], base)) return;
         base = before.deadlines ?? [];
         version = before.version + 1;
         mustRewrite = true;

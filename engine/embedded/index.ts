@@ -1463,8 +1463,8 @@ export class EmbeddedEngine implements ProcessEngine {
     for (const task of outbox.tasksAdded) {
       const stored = packTask(task) as UserTaskDoc;
       if (await insertOnce(this.m.UserTask, stored)) {
-        // Kept as stored: its variables' JSON text is made once.
-        this.keepOpenTask(stored);
+        // Kept from the task itself (its stored text holds every field: no parse of what was just made).
+        this.keepOpenTask(task);
         events.push({ type: 'created', doc: task });
       }
     }
